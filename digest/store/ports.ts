@@ -37,3 +37,39 @@ export interface ArticleStore {
   lastSeq(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** A chat that receives digests. */
+export interface Subscriber {
+  chatId: number;
+  /** Interface language chosen for this chat ("zh" | "en"), or null to follow the user's client. */
+  lang: string | null;
+  status: "active" | "paused";
+  /** Why delivery is paused ("blocked", "chat not found", …), null when active. */
+  pausedReason: string | null;
+  subscribedAt: number;
+  /** Ingest-order cursor: the highest article seq this chat has been given a digest for. */
+  cursor: number;
+}
+
+export type SubscribeResult = "subscribed" | "already" | "resumed";
+
+/**
+ * Who gets digests. Unsubscribing deletes; pausing (Telegram said the chat is unreachable) keeps
+ * the row so that the chat resumes where it was when it comes back.
+ */
+export interface SubscriberStore {
+  /** New subscribers start at `cursor` (the newest seq now), so their first digest holds only what arrives later. */
+  subscribe(chatId: number, opts: { now: number; cursor: number; lang?: string | null }): Promise<SubscribeResult>;
+  unsubscribe(chatId: number): Promise<boolean>;
+  get(chatId: number): Promise<Subscriber | undefined>;
+  pause(chatId: number, reason: string): Promise<boolean>;
+  /** Only a paused subscriber resumes; returns whether one did. */
+  resume(chatId: number): Promise<boolean>;
+  setLang(chatId: number, lang: string | null): Promise<void>;
+  /** Moves the cursor of these chats forward (never backward). */
+  advanceCursor(chatIds: number[], cursor: number): Promise<void>;
+  /** All subscribers by ascending chatId, after `afterChatId`, at most `limit`. */
+  page(afterChatId: number | null, limit: number): Promise<Subscriber[]>;
+  counts(): Promise<{ active: number; paused: number }>;
+  close(): Promise<void>;
+}

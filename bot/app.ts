@@ -1,0 +1,212 @@
+/**
+ * The running application: open the stores, ingest the seeds folder (only new or changed files,
+ * with quote extraction), build the quote index and the search index from every stored article,
+ * then take updates — by long polling (runner, one chat's updates in order) or by webhook.
+ * `start()` returns once updates flow; `stop()` stops taking them and closes the stores.
+ */
+import { createServer, type Server } from "node:http";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { webhookCallback, type Bot, type Transformer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import {
+  createQuoteIndex,
+  extractQuotes,
+  indexedArticleOf,
+  ingest,
+  type ArticleStore,
+  type QuoteIndex,
+} from "../digest/index.js";
+import { createArticleSearch, type ArticleSearch } from "./article-search.js";
+import type { Config } from "./config.js";
+import type { BotContext, BotDeps, IngestStatus } from "./context.js";
+import { createBot, publishCommands } from "./create-bot.js";
+import type { Logger } from "./logger.js";
+import { openStorage, type Storage } from "./storage.js";
+
+export class AppStartError extends Error {
+  override name = "AppStartError";
+  constructor(step: string, options: { cause: unknown }) {
+    super(`cannot start the bot: ${step} failed: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+  /** For tests: a known identity (skips getMe) and transformers under auto-retry. */
+  botInfo?: UserFromGetMe;
+  transformers?: Transformer[];
+  /** Override of the polling/webhook choice made from the config (console mode polls). */
+  transport?: "polling" | "webhook" | "none";
+  rateLimit?: { limit: number; timeFrameMs: number };
+  onUpdateHandled?: (updateId: number) => void;
+}
+
+export interface App {
+  bot: Bot<BotContext>;
+  deps: BotDeps;
+  storage: Storage;
+  /** The webhook server's address once started in webhook mode. */
+  webhookAddress(): { port: number } | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PAGE = 500;
+
+/** Fills the quote index and the search index from every stored article, in ingest order. */
+export async function loadIndexes(store: ArticleStore, quotes: QuoteIndex, search: ArticleSearch): Promise<number> {
+  let after = 0;
+  let count = 0;
+  for (;;) {
+    const batch = await store.since(after, PAGE);
+    for (const stored of batch) {
+      // Articles stored by a run without extraction (the ingest CLI) get their quotes now.
+      quotes.upsert(indexedArticleOf(stored.article), stored.quotes ?? extractQuotes(stored.article));
+      search.upsert(stored.article);
+      after = stored.seq;
+      count += 1;
+    }
+    if (batch.length < PAGE) return count;
+  }
+}
+
+export function createApp(options: AppOptions): App {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  if (!config.botToken) throw new AppStartError("configuration", { cause: new Error("BOT_TOKEN is empty") });
+  let storage: Storage;
+  try {
+    storage = openStorage({ dataDir: config.dataDir });
+  } catch (cause) {
+    throw new AppStartError(`opening the store in ${config.dataDir}`, { cause });
+  }
+  const quotes = createQuoteIndex();
+  const search = createArticleSearch();
+  let lastIngest: IngestStatus | null = null;
+  const deps: BotDeps = {
+    articles: storage.articles,
+    subscribers: storage.subscribers,
+    prefs: storage.prefs,
+    quotes,
+    search,
+    config: { adminIds: config.adminIds, digest: { cron: config.digest.cron, tz: config.digest.tz } },
+    logger,
+    now,
+    lastIngest: () => lastIngest,
+  };
+  const { bot, i18n } = createBot({
+    token: config.botToken,
+    deps,
+    apiRoot: config.apiRoot,
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    ...(options.transformers ? { transformers: options.transformers } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
+  });
+  const transport = options.transport ?? (config.webhook ? "webhook" : "polling");
+  let runner: RunnerHandle | null = null;
+  let server: Server | null = null;
+
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (cause) {
+      throw new AppStartError(name, { cause });
+    }
+  };
+
+  return {
+    bot,
+    deps,
+    storage,
+    webhookAddress() {
+      const address = server?.address();
+      return address && typeof address === "object" ? { port: address.port } : null;
+    },
+    async start() {
+      const started = now();
+      const report = await step(`ingest of ${config.seedsDir}`, () =>
+        ingest({ seedsDir: config.seedsDir, store: storage.articles, fileIndex: storage.seedFiles, now: started, extract: extractQuotes }),
+      );
+      lastIngest = {
+        at: started,
+        files: report.files,
+        added: report.added,
+        updated: report.updated,
+        failed: report.failed.length,
+      };
+      for (const failure of report.failed) logger.warn({ file: failure.file, reason: failure.reason }, "seed file rejected");
+      const indexed = await step("index build", () => loadIndexes(storage.articles, quotes, search));
+      logger.info({ ...lastIngest, ...quotes.stats(), indexed, ms: now() - started }, "ingested and indexed");
+
+      await step("getMe", () => bot.init());
+      await step("setMyCommands", () => publishCommands(bot, i18n));
+      if (transport === "polling") {
+        await step("deleteWebhook", () => bot.api.deleteWebhook());
+        runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+        logger.info({ bot: bot.botInfo.username, apiRoot: config.apiRoot }, "long polling");
+      } else if (transport === "webhook" && config.webhook) {
+        server = await step("webhook server", () => startWebhookServer(bot, config.webhook!, logger));
+        await step("setWebhook", () =>
+          bot.api.setWebhook(config.webhook!.url, {
+            secret_token: config.webhook!.secret,
+            allowed_updates: ALLOWED_UPDATES,
+          }),
+        );
+        logger.info({ bot: bot.botInfo.username, url: config.webhook.url }, "webhook set");
+      }
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+      runner = null;
+      if (server) {
+        const closing = server;
+        server = null;
+        await new Promise<void>((resolve) => closing.close(() => resolve()));
+      }
+      await storage.close();
+    },
+  };
+}
+
+/** Update kinds the bot handles (my_chat_member is not sent unless asked for). */
+const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
+
+/**
+ * node:http server for Telegram's webhook calls at the webhook URL's path. grammY checks
+ * X-Telegram-Bot-Api-Secret-Token (a wrong one gets 401). A slow update is answered 200 after
+ * 9 s and keeps running: a timeout would make Telegram deliver it again.
+ */
+async function startWebhookServer(
+  bot: Bot<BotContext>,
+  webhook: NonNullable<Config["webhook"]>,
+  logger: Logger,
+): Promise<Server> {
+  const path = new URL(webhook.url).pathname;
+  const handle = webhookCallback(bot, "http", {
+    secretToken: webhook.secret,
+    onTimeout: "return",
+    timeoutMilliseconds: 9_000,
+  });
+  const server = createServer((req, res) => {
+    if (req.method !== "POST" || (req.url ?? "/").split("?")[0] !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, "webhook request failed");
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(webhook.port, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return server;
+}

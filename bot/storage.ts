@@ -1,0 +1,63 @@
+/**
+ * Opens the stores the application runs on. One place decides the engine, so the bot, the cron
+ * job and every CLI see the same data.
+ */
+import type Keyv from "keyv";
+import {
+  createKeyv,
+  createMemorySubscriberStore,
+  createSqliteArticleStore,
+  openSqlite,
+  type ArticleStore,
+  type SeedFileRecord,
+  type SubscriberStore,
+} from "../digest/index.js";
+import type { UiLang, UserPrefs } from "./context.js";
+
+export interface Storage {
+  articles: ArticleStore;
+  /** What ingest remembers about each seed file between runs. */
+  seedFiles: Keyv<SeedFileRecord>;
+  subscribers: SubscriberStore;
+  /** Per-user choices (the interface language set with /lang). */
+  prefs: UserPrefs;
+  /** Where the database lives, for messages to the operator. */
+  location: string;
+  close(): Promise<void>;
+}
+
+const isUiLang = (v: unknown): v is UiLang => v === "en" || v === "zh";
+
+/** UserPrefs over a keyv namespace: key `lang:<userId>`. */
+export function keyvUserPrefs(store: Keyv<string>): UserPrefs {
+  return {
+    async getLang(userId) {
+      const value = await store.get(`lang:${userId}`);
+      return isUiLang(value) ? value : null;
+    },
+    async setLang(userId, lang) {
+      await store.set(`lang:${userId}`, lang);
+    },
+  };
+}
+
+export function openStorage(options: { dataDir: string }): Storage {
+  const db = openSqlite({ dataDir: options.dataDir });
+  const articles = createSqliteArticleStore(db);
+  const seedFiles = createKeyv<SeedFileRecord>(db, "seed-files");
+  const prefsStore = createKeyv<string>(db, "user-prefs");
+  // TODO(store helper): the SQLite SubscriberStore replaces this when it lands (same port).
+  const subscribers = createMemorySubscriberStore();
+  return {
+    articles,
+    seedFiles,
+    subscribers,
+    prefs: keyvUserPrefs(prefsStore),
+    location: db.file,
+    async close() {
+      await subscribers.close();
+      await articles.close();
+      db.close();
+    },
+  };
+}

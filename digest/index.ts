@@ -1,0 +1,22 @@
+/**
+ * The domain's public surface: `bot/` imports from here and nowhere else in `digest/`.
+ */
+export type * from "./types.js";
+export type { GoldExpert, GoldFile, GoldStatement } from "./gold.js";
+export { parseGold, GoldFormatError } from "./gold.js";
+export { parseArticle } from "./article.js";
+export { SeedError } from "./errors.js";
+export { ingest, listSeedFiles, IngestError } from "./ingest.js";
+export type { IngestFailure, IngestOptions, IngestReport, SeedFileRecord } from "./ingest.js";
+export type { ArticleStore, Page, PutResult, StoredArticle } from "./store/ports.js";
+export { createMemoryArticleStore } from "./store/memory.js";
+export { openSqlite, createSqliteArticleStore } from "./store/sqlite.js";
+export type { SqliteDb } from "./store/sqlite.js";
+export { createKeyv } from "./store/keyv-sqlite.js";
+export { StoreOpenError } from "./store/errors.js";
+export type { Subscriber, SubscriberStore, SubscribeResult } from "./store/ports.js";
+export { createMemorySubscriberStore } from "./store/memory-subscribers.js";
+export { normalizeName, toSimplified, toTraditional } from "./names.js";
+export { createQuoteIndex, indexedArticleOf } from "./quote-index.js";
+export type { IndexedArticle, MatchKind, Person, QuoteHit, QuoteIndex, QuoteSearchResult } from "./quote-index.js";
+export { extractQuotes } from "./quotes.js";

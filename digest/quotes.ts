@@ -1,0 +1,101 @@
+/**
+ * Who said what in an article: `extractQuotes(article)` reads every block with the Chinese or
+ * English reader, then resolves speakers across the article — a pronoun to the most recent
+ * person who spoke, a subjectless clause or a bare quoted paragraph to the most recent speaker,
+ * short forms ("曹教授", "Mr Cohen") to the person introduced earlier. Organisations and unnamed
+ * sources are kept in `others`, never as experts. Pure: no clock, no I/O.
+ */
+import type { Article, OtherStatement, Quote, QuoteSet } from "./types.js";
+import type { Attribution, SubjectRef } from "./quotes/model.js";
+import { readChineseBlock } from "./quotes/chinese.js";
+import { readEnglishBlock } from "./quotes/english.js";
+import { ArticlePeople, type PersonRecord } from "./quotes/people.js";
+
+type Speaker = { kind: "people"; records: PersonRecord[] } | { kind: "other"; label: string; group: "org" | "unnamed" };
+
+/** One anonymous person ("一位法律专家", "这位官员", "a senior official"): what "他"/"he" may mean. */
+const ONE_UNNAMED_PERSON = /(?:一位|一名|这位|這位|该|該|那位|此位|某|上述|^a\s|^an\s|^one\s|^the\s)/u;
+
+/** More Han characters than Latin words: read with the Chinese reader. */
+function isChineseText(text: string): boolean {
+  let han = 0;
+  let latinWords = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3400 && c <= 0x9fff) han++;
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (letter && !inWord) latinWords++;
+    inWord = letter;
+  }
+  return han > 0 && han >= latinWords;
+}
+
+export function extractQuotes(article: Article): QuoteSet {
+  const people = new ArticlePeople();
+  const pending: Array<{ record: PersonRecord; quote: Omit<Quote, "speaker"> }> = [];
+  const others: OtherStatement[] = [];
+  let lastPeople: PersonRecord[] | null = null;
+  let lastSpeaker: Speaker | null = null;
+  let lastAuthors: PersonRecord[] | null = null;
+  const chineseArticle = article.lang === "zh-Hans" || article.lang === "zh-Hant" || article.blocks.some((b) => isChineseText(b.text));
+
+  article.blocks.forEach((block, paragraph) => {
+    const chinese = isChineseText(block.text);
+    let found: Attribution[] = chinese ? readChineseBlock(block.text, people, block.kind === "heading") : readEnglishBlock(block.text, people);
+    if (!chinese && chineseArticle && found.length === 0 && block.text.split(/\s+/u).length >= 10) {
+      // An untranslated English paragraph inside a Chinese article is the original words of the last speaker.
+      found = [{ subjects: [{ type: "continuation" }], text: block.text, kind: "direct", cue: "“”" }];
+    }
+    for (const a of found) {
+      if (a.mention === true) {
+        const only = a.subjects[0];
+        if (only !== undefined && only.type === "person") lastPeople = [people.register(only)];
+        continue;
+      }
+      const speaker = resolve(a.subjects);
+      if (speaker === null) continue;
+      if (speaker.kind === "people") {
+        for (const record of speaker.records) {
+          people.touch(record);
+          if (a.text.length > 0) pending.push({ record, quote: { text: a.text, kind: a.kind, paragraph, cue: a.cue } });
+        }
+        lastPeople = speaker.records;
+        if (a.authored === true) lastAuthors = speaker.records;
+      } else if (a.text.length > 0) {
+        others.push({ speaker: speaker.label, text: a.text, kind: a.kind, paragraph, cue: a.cue });
+      }
+      lastSpeaker = speaker;
+    }
+  });
+
+  function resolve(subjects: readonly SubjectRef[]): Speaker | null {
+    const records: PersonRecord[] = [];
+    for (const s of subjects) {
+      switch (s.type) {
+        case "person":
+          records.push(people.register(s));
+          break;
+        case "pronoun":
+          if (lastSpeaker !== null && lastSpeaker.kind === "other" && lastSpeaker.group === "unnamed" && ONE_UNNAMED_PERSON.test(lastSpeaker.label)) return lastSpeaker;
+          if (lastPeople !== null) records.push(...lastPeople);
+          break;
+        case "continuation":
+          if (lastSpeaker !== null) return lastSpeaker;
+          break;
+        case "authors":
+          if (lastAuthors !== null) return { kind: "people", records: lastAuthors };
+          return { kind: "other", label: s.label, group: "org" };
+        case "other":
+          if (/^(?:他们|她们|他們|她們|they|They)$/u.test(s.label) && lastPeople !== null && lastPeople.length > 1) return { kind: "people", records: lastPeople };
+          return { kind: "other", label: s.label, group: s.group };
+      }
+    }
+    return records.length > 0 ? { kind: "people", records: [...new Set(records)] } : null;
+  }
+
+  const { experts, keyOf } = people.toExperts();
+  const quotes: Quote[] = pending.map(({ record, quote }) => ({ speaker: keyOf.get(record.id) ?? "", ...quote }));
+  const spoken = new Set(quotes.map((q) => q.speaker));
+  return { experts: experts.filter((e) => spoken.has(e.key)), quotes, others };
+}

@@ -1,0 +1,424 @@
+/**
+ * Reads one Chinese block: finds speech cues outside quotation marks, the subject before each
+ * cue, the content after it, and quoted sentences around it (“…，”X说 / X说：“…”).
+ */
+import type { Attribution, KnownPeople, SubjectRef } from "./model.js";
+import { findQuoteSpans, maskQuotes, type QuoteSpan } from "./spans.js";
+import { ZH_CUES, ZH_DIRECT_CUES, ZH_WEAK_CUES, escapeRegExp, withTraditional } from "./zh-lexicon.js";
+import { looksLikeName, parseZhSubject } from "./zh-subject.js";
+
+interface CueTables {
+  cue: RegExp;
+  direct: Set<string>;
+  weak: Set<string>;
+}
+let cueTables: CueTables | undefined;
+
+function cues(): CueTables {
+  if (cueTables) return cueTables;
+  const alt = withTraditional(ZH_CUES).map(escapeRegExp).join("|");
+  cueTables = {
+    // negation? cue (说|道)?
+    cue: new RegExp(`(并不|並不|从不|從不|不|没有|沒有|未)?(${alt})(说|說|道)?`, "gu"),
+    direct: new Set(withTraditional(ZH_DIRECT_CUES)),
+    weak: new Set(withTraditional(ZH_WEAK_CUES)),
+  };
+  return cueTables;
+}
+
+const BOUNDARY = new Set([..."，。；！？：,;!?\u3000\n"]);
+const SENTENCE_END = new Set([..."。！？!?"]);
+const OPENERS = new Set([..."“「『\u0022"]);
+/** A chunk opening like this is a clause of the statement, not its source ("如果美国发布声明表示…"). */
+const CLAUSE_START = /^(?:如果|若|假如|虽然|雖然|因为|因為|即使|即便|当|當|一旦|只要|无论|無論|既然|如同|就像|为了|為了|由于|由於|是否|这些|這些|这|這|那|它|它们|它們)/u;
+/** A statement published as a text: its authors stay its source ("文章说", "两位作者建议"). */
+const AUTHORED = /(?:文章|撰文|报告|報告|书中|書中|专栏|專欄|论文|論文|投书|投書)/u;
+
+/**
+ * Framings that attribute without a speech verb, found by their fixed end and read back to the
+ * clause start: "在X看来，…", "根据X的说法，…", "X的看法是，…".
+ */
+const FRAMED = [
+  { anchor: /看[来來][，,]/gu, lead: /^在/u, cue: "看来" },
+  { anchor: /的(?:说法|說法|估算|估计|估計|看法|分析|观点|觀點|计算|計算|研究)[，,]/gu, lead: /^(?:根据|根據|依据|依據|据|據)/u, cue: "根据" },
+  { anchor: /的(?:看法|观点|觀點|结论|結論)是[，,：:]?/gu, lead: null, cue: "的看法是" },
+] as const;
+
+interface Cue {
+  /** Start of the subject chunk. */
+  subjectStart: number;
+  /** Start of the cue words (negation included). */
+  cueStart: number;
+  /** First index after the cue words and their trailing punctuation. */
+  contentStart: number;
+  cue: string;
+  negated: boolean;
+  subjects: SubjectRef[];
+  /** The quote right before the subject (“…，”X说), claimed as X's. */
+  trailingQuote: QuoteSpan | null;
+  authored: boolean;
+  /** The cue takes only the quote right after it ("说出“…”"), nothing more. */
+  quoteOnly?: boolean;
+  /** Names whom a following pronoun means, attributes nothing ("X持不同看法"). */
+  stateOnly?: boolean;
+}
+
+const STANCE = /(?:持|有)[^，。；\u3000]{0,8}?(?:看法|观点|觀點|态度|態度|立场|立場|意见|意見)/gu;
+
+function subjectStartBefore(masked: string, pos: number): number {
+  let i = pos;
+  while (i > 0) {
+    const c = masked[i - 1]!;
+    if (BOUNDARY.has(c)) break;
+    if (c === " " && isCjk(masked[i - 2]) && isCjk(masked[i])) break;
+    i--;
+  }
+  return i;
+}
+
+function isCjk(c: string | undefined): boolean {
+  return c !== undefined && c >= "\u3400" && c <= "\u9fff";
+}
+
+function rejectCue(verb: string, masked: string, start: number, end: number): boolean {
+  const before = masked[start - 1];
+  const after = masked[end];
+  if (before === "的" || before === "之") return true;
+  // 发出警告, 作出回应, 提出建议, 遭到批评: the cue word is a noun there.
+  if (before !== undefined && "出到作做些有受遭项項种種个個番".includes(before) && verb !== "说" && verb !== "說") return true;
+  if (verb === "说" || verb === "說") {
+    if (before !== undefined && "来來据據听聽虽雖小游遊传傳如以话話再解演学學可所者".includes(before)) return true;
+    if (after !== undefined && "法服明过過客成".includes(after)) return true;
+  }
+  if (verb === "称" || verb === "稱") {
+    if (before !== undefined && "简簡号號堪自俗统統名人被著尊昵暱职職总總".includes(before)) return true;
+    if (after !== undefined && "为為作之号號呼赞讚霸".includes(after)) return true;
+  }
+  if (verb === "指") {
+    if (after === undefined || !"，,：:“".includes(after)) return true;
+  }
+  if (verb === "分析" && after !== undefined && "人师師家员員指".includes(after)) return true;
+  if (verb === "表示" && after === "为") return true;
+  if (after === "的" || after === "了" && verb.length === 1) return true;
+  return false;
+}
+
+function ownerOfQuoteEndingAt(spans: readonly QuoteSpan[], close: number): QuoteSpan | null {
+  for (const s of spans) if (s.closed && s.close === close) return s;
+  return null;
+}
+
+function standaloneStart(text: string, span: QuoteSpan, floor: number): boolean {
+  let i = span.open - 1;
+  while (i >= floor && text[i] === " ") i--;
+  if (i < floor) return true;
+  const c = text[i]!;
+  return BOUNDARY.has(c) || "”」』\u0022".includes(c);
+}
+
+function followingChar(text: string, pos: number): string | undefined {
+  let i = pos;
+  while (i < text.length && text[i] === " ") i++;
+  return text[i];
+}
+
+function findCues(text: string, masked: string, spans: readonly QuoteSpan[], known: KnownPeople, heading: boolean): Cue[] {
+  const tb = cues();
+  const found: Cue[] = [];
+  tb.cue.lastIndex = 0;
+  for (let m = tb.cue.exec(masked); m !== null; m = tb.cue.exec(masked)) {
+    const negation = m[1] ?? "";
+    const verb = m[2] ?? "";
+    const start = m.index;
+    const verbStart = start + negation.length;
+    const end = start + m[0].length;
+    if (rejectCue(verb, masked, verbStart, verbStart + verb.length + (m[3]?.length ?? 0))) continue;
+    const subjectStart = subjectStartBefore(masked, start);
+    const parsed = parseZhSubject(text.slice(subjectStart, start), known);
+    const after = masked[end];
+    const punctFollow = after === undefined || "，,：:\u3000 。！？；".includes(after);
+    const subjects = parsed.kind === "refs" ? parsed.refs : [];
+    const tell = verb === "告诉" || verb === "告訴";
+    if (!punctFollow && !tell) {
+      // Content glued to the verb ("拜登认为中国…"): only for verbs that take a clause, with a subject.
+      if (!tb.direct.has(verb)) continue;
+      if (subjects.length === 0 && !/[并並也还還更同时時]$/u.test(text.slice(subjectStart, start))) continue;
+    }
+    if (tb.weak.has(verb) && !subjects.some((r) => r.type === "person" || r.type === "pronoun")) continue;
+    const only = subjects.length === 1 ? subjects[0]! : null;
+    if (only !== null && only.type === "other" && (only.label.length > 16 || CLAUSE_START.test(only.label))) continue;
+    let contentStart = end;
+    if (verb === "说出" || verb === "說出") {
+      // "说出“…”": the quoted words are all that was said.
+      const q = spans.find((sp) => sp.open === end);
+      if (q === undefined) continue;
+      found.push({ subjectStart, cueStart: start, contentStart: q.open, cue: verb, negated: false, subjects: parsed.kind === "refs" ? parsed.refs : [{ type: "continuation" }], trailingQuote: null, authored: false, quoteOnly: true });
+      continue;
+    }
+    if (verb === "告诉" || verb === "告訴") {
+      // The listener follows: skip to the comma or colon that opens the content.
+      const rest = masked.slice(end, end + 40);
+      const stop = rest.search(/[，,：:\u3000]/u);
+      if (stop >= 0) contentStart = end + stop;
+    }
+    while (contentStart < text.length && "，,：: ".includes(text[contentStart]!)) contentStart++;
+    let trailingQuote: QuoteSpan | null = null;
+    if (subjectStart > 0 && masked[subjectStart - 1] === "\u3000") {
+      const q = ownerOfQuoteEndingAt(spans, subjectStart - 1);
+      if (q !== null && standaloneStart(text, q, 0)) trailingQuote = q;
+    }
+    const chunk = text.slice(subjectStart, start);
+    if (/^[来來]$/u.test(chunk.trim()) && masked[subjectStart - 1] === "\u3000") {
+      // "即以“只保留一个骨架”来形容…": the quoted words are the sentence subject's.
+      const q = ownerOfQuoteEndingAt(spans, subjectStart - 1);
+      const who = q !== null && /以\s*$/u.test(text.slice(0, q.open)) ? sentenceSubject(text, masked, q.open, found, known) : null;
+      if (q !== null && who !== null) {
+        found.push({ subjectStart, cueStart: start, contentStart: start, cue: verb, negated: false, subjects: [who], trailingQuote: q, authored: false });
+      }
+      continue;
+    }
+    let refs: SubjectRef[] = parsed.kind === "refs" ? parsed.refs : [{ type: "continuation" }];
+    if (only !== null && only.type === "other" && AUTHORS.test(only.label)) refs = [{ type: "authors", label: only.label }];
+    if (parsed.kind === "empty") {
+      // A subjectless clause early in a sentence: the sentence's own subject, if it names a person.
+      const fromSentence = sentenceSubject(text, masked, subjectStart, found, known);
+      if (fromSentence !== null) refs = [fromSentence];
+    }
+    for (const r of refs) if (r.type === "person") known.note(r);
+    found.push({
+      subjectStart,
+      cueStart: start,
+      contentStart,
+      cue: verb + (m[3] ?? ""),
+      negated: negation.length > 0,
+      subjects: refs,
+      trailingQuote,
+      authored: AUTHORED.test(chunk) && refs.every((r) => r.type === "person"),
+    });
+  }
+  for (const frame of FRAMED) {
+    frame.anchor.lastIndex = 0;
+    for (let m = frame.anchor.exec(masked); m !== null; m = frame.anchor.exec(masked)) {
+      const start = subjectStartBefore(masked, m.index);
+      let who = text.slice(start, m.index).trim();
+      if (frame.lead !== null) {
+        const lead = frame.lead.exec(who);
+        if (lead === null) continue;
+        who = who.slice(lead[0].length);
+      }
+      if (who.length < 2 || who.length > 40) continue;
+      const parsed = parseZhSubject(who, known);
+      if (parsed.kind !== "refs" || !parsed.refs.some((r) => r.type === "person")) continue;
+      const end = m.index + m[0].length;
+      // A cue inside the frame is part of it ("据X称" is read as a plain cue instead).
+      for (let i = found.length - 1; i >= 0; i--) if (found[i]!.cueStart >= start && found[i]!.cueStart < end) found.splice(i, 1);
+      found.push({ subjectStart: start, cueStart: start, contentStart: end, cue: frame.cue, negated: false, subjects: parsed.refs, trailingQuote: null, authored: false });
+    }
+  }
+  // "徐遵慈持较悲观的看法。她说，…": a stance without words; its holder is whom "她" means next.
+  STANCE.lastIndex = 0;
+  for (let m = STANCE.exec(masked); m !== null; m = STANCE.exec(masked)) {
+    const subjectStart = subjectStartBefore(masked, m.index);
+    const parsed = parseZhSubject(text.slice(subjectStart, m.index), known);
+    if (parsed.kind !== "refs" || parsed.refs.some((r) => r.type !== "person")) continue;
+    const end = m.index + m[0].length;
+    found.push({ subjectStart, cueStart: m.index, contentStart: end, cue: m[0], negated: false, subjects: parsed.refs, trailingQuote: null, authored: false, stateOnly: true });
+  }
+  // "姓名：观点" — a name followed by a colon, as in sub-headings and interview transcripts.
+  for (let i = masked.indexOf("："); i >= 0; i = masked.indexOf("：", i + 1)) colonCue(i);
+  for (let i = masked.indexOf(":"); i >= 0; i = masked.indexOf(":", i + 1)) colonCue(i);
+  function colonCue(i: number): void {
+    const subjectStart = subjectStartBefore(masked, i);
+    const chunk = text.slice(subjectStart, i).trim();
+    if (chunk.length === 0 || found.some((c) => c.cueStart < i && c.contentStart > i)) return;
+    const nameLike = known.knownEndingAt(chunk, chunk.length) === chunk || (looksLikeName(chunk) && (heading || subjectStart === 0 || followingChar(text, i + 1) === "“" || text[subjectStart - 1] === " "));
+    if (!nameLike) return;
+    const parsed = parseZhSubject(chunk, known);
+    if (parsed.kind !== "refs" || parsed.refs[0]?.type !== "person") return;
+    found.push({ subjectStart, cueStart: i, contentStart: i + 1, cue: "：", negated: false, subjects: parsed.refs, trailingQuote: null, authored: false });
+  }
+  found.sort((a, b) => a.cueStart - b.cueStart);
+  // Drop cues that sit inside another cue's subject chunk (rare nested matches), and reports of
+  // an institution inside a person's statement in the same sentence ("她说，…美方还强调…").
+  const kept: Cue[] = [];
+  for (const c of found) {
+    const prev = kept.at(-1);
+    if (prev !== undefined && c.cueStart < prev.contentStart && c.subjectStart < prev.cueStart) continue;
+    if (prev !== undefined && prev.quoteOnly !== true && c.subjects.every((r) => r.type === "other") && prev.subjects.some((r) => r.type === "person" || r.type === "pronoun")) {
+      const between = masked.slice(prev.contentStart, c.subjectStart);
+      if (![...between].some((ch) => SENTENCE_END.has(ch))) continue;
+    }
+    kept.push(c);
+  }
+  return kept;
+}
+
+const AUTHORS = /^(?:这篇|這篇|该|該|此|那篇|两位|兩位|二位)?(?:[^，。]{0,20}的)?(?:文章|报告|報告|作者|文)$/u;
+const LATIN_PAREN = /[（(]\s*[A-Za-z][^（）()]*[)）]/u;
+
+/**
+ * The subject of the sentence a subjectless cue sits in, when no cue came before it in that
+ * sentence: "乔·奈伊(Joseph Nye)在访问北京时被问到，…时答复说" is Nye speaking.
+ */
+function sentenceSubject(text: string, masked: string, pos: number, earlier: readonly Cue[], known: KnownPeople): SubjectRef | null {
+  let s = pos;
+  while (s > 0 && !SENTENCE_END.has(masked[s - 1]!)) s--;
+  if (earlier.some((c) => c.cueStart >= s && c.cueStart < pos)) return null;
+  const firstClause = masked.slice(s, pos);
+  const comma = firstClause.search(/[，,；]/u);
+  const clause = text.slice(s, comma < 0 ? pos : s + comma);
+  const paren = LATIN_PAREN.exec(clause);
+  if (paren !== null) {
+    const parsed = parseZhSubject(clause.slice(0, paren.index + paren[0].length), known);
+    if (parsed.kind === "refs" && parsed.refs.length === 1 && parsed.refs[0]!.type === "person") return parsed.refs[0]!;
+  }
+  return null;
+}
+
+const INTRODUCED = /[\u3400-\u9fff][（(]\s*[A-Za-z][^（）()]*[)）]/gu;
+
+/**
+ * People introduced in full — role, name and romanised name — in sentences that attribute
+ * nothing: "尤霍（Ted Yoho）起草了一项法案。他对德国之声说…" — the "他" is Yoho.
+ */
+function mentions(text: string, masked: string, found: readonly Cue[], known: KnownPeople): Attribution[] {
+  const out: Attribution[] = [];
+  INTRODUCED.lastIndex = 0;
+  for (let m = INTRODUCED.exec(masked); m !== null; m = INTRODUCED.exec(masked)) {
+    const parenEnd = m.index + m[0].length;
+    let s = m.index;
+    while (s > 0 && !SENTENCE_END.has(masked[s - 1]!)) s--;
+    let e = parenEnd;
+    while (e < masked.length && !SENTENCE_END.has(masked[e]!)) e++;
+    if (found.some((c) => c.cueStart >= s && c.cueStart < e)) continue;
+    const clauseStart = subjectStartBefore(masked, m.index + 1);
+    const parsed = parseZhSubject(text.slice(clauseStart, parenEnd), known);
+    if (parsed.kind !== "refs" || parsed.refs.length !== 1 || parsed.refs[0]!.type !== "person") continue;
+    const ref = parsed.refs[0]!;
+    if (ref.role.length === 0) continue;
+    out.push({ subjects: [ref], text: "", kind: "indirect", cue: "", mention: true, at: m.index });
+  }
+  return out;
+}
+
+/** Trims punctuation and spaces that are not part of what was said. */
+function trimIndirect(s: string): string {
+  return s.replace(/^[，,：:、；;\s]+/u, "").replace(/[，,：:、；;\s]+$/u, "");
+}
+
+function hasWords(s: string, min: number): boolean {
+  let n = 0;
+  for (const c of s) if (/[\p{L}\p{N}]/u.test(c) && ++n >= min) return true;
+  return false;
+}
+
+function quoteText(text: string, span: QuoteSpan): string {
+  return text.slice(span.open + 1, span.close).trim();
+}
+
+/** Every attribution in the block, in reading order. */
+export function readChineseBlock(text: string, known: KnownPeople, heading: boolean): Attribution[] {
+  const spans = findQuoteSpans(text);
+  const masked = maskQuotes(text, spans);
+  const found = findCues(text, masked, spans, known, heading);
+  const out: Attribution[] = [];
+  const claimed = new Set<QuoteSpan>();
+  /** Ranges of text already attributed, to find the quotes nobody claimed. */
+  const covered: Array<[number, number]> = [];
+  for (let k = 0; k < found.length; k++) {
+    const c = found[k]!;
+    const next = found[k + 1];
+    let end = text.length;
+    if (next !== undefined) end = next.trailingQuote !== null ? next.trailingQuote.open : next.subjectStart;
+    if (c.trailingQuote !== null && !claimed.has(c.trailingQuote)) {
+      const q = quoteText(text, c.trailingQuote);
+      if (hasWords(q, 2)) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.cue, at: c.trailingQuote.open });
+      claimed.add(c.trailingQuote);
+      covered.push([c.trailingQuote.open, c.trailingQuote.close]);
+    }
+    if (c.stateOnly === true) {
+      out.push({ subjects: c.subjects, text: "", kind: "indirect", cue: c.cue, at: c.cueStart });
+      continue;
+    }
+    if (c.quoteOnly === true) {
+      const q = spans.find((sp) => sp.open === c.contentStart);
+      if (q !== undefined && !claimed.has(q)) {
+        claimed.add(q);
+        covered.push([q.open, q.close]);
+        out.push({ subjects: c.subjects, text: quoteText(text, q), kind: "direct", cue: c.cue, at: q.open });
+      }
+      continue;
+    }
+    const start = c.negated ? c.cueStart : c.contentStart;
+    if (end <= c.contentStart || text[c.contentStart] === "。") {
+      // Nothing said here, but the speaker is now the one a following "他" means.
+      out.push({ subjects: c.subjects, text: "", kind: "indirect", cue: c.cue, authored: c.authored, at: c.subjectStart });
+      continue;
+    }
+    covered.push([start, end]);
+    const pieces = contentPieces(text, spans, start, end, c, claimed, covered);
+    for (const p of pieces) p.at = c.subjectStart;
+    out.push(...(pieces.length > 0 ? pieces : [{ subjects: c.subjects, text: "", kind: "indirect" as const, cue: c.cue, at: c.subjectStart }]));
+  }
+  // Quoted sentences outside any attributed range: the last speaker in this block, or before it.
+  for (const span of spans) {
+    if (claimed.has(span) || covered.some(([a, b]) => span.open >= a && span.open < b)) continue;
+    if (!standaloneStart(text, span, 0)) continue;
+    const after = span.closed ? followingChar(text, span.close + 1) : undefined;
+    if (after !== undefined && !BOUNDARY.has(after) && !OPENERS.has(after) && !SENTENCE_END.has(after)) continue;
+    const q = quoteText(text, span);
+    if (!hasWords(q, 6)) continue;
+    const previous = found.filter((c) => c.cueStart < span.open).at(-1);
+    out.push({ subjects: previous?.subjects ?? [{ type: "continuation" }], text: q, kind: "direct", cue: "“”", at: span.open });
+  }
+  out.push(...mentions(text, masked, found, known));
+  return out.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+}
+
+function contentPieces(
+  text: string,
+  spans: readonly QuoteSpan[],
+  start: number,
+  end: number,
+  c: Cue,
+  claimed: Set<QuoteSpan>,
+  covered: Array<[number, number]>,
+): Attribution[] {
+  const out: Attribution[] = [];
+  const inside = spans.filter((s) => s.open >= start && s.open < end);
+  const first = inside[0];
+  let s0 = start;
+  while (s0 < end && text[s0] === " ") s0++;
+  if (first !== undefined && first.open === s0) {
+    // X说：“…” — the quote is the statement; what follows it is narration again.
+    const after = first.closed ? followingChar(text, first.close + 1) : undefined;
+    if (after === undefined || BOUNDARY.has(after) || OPENERS.has(after) || first.close + 1 >= end) {
+      const q = quoteText(text, first);
+      claimed.add(first);
+      covered.pop();
+      covered.push([start, first.close]);
+      if (hasWords(q, 2)) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.cue });
+      return out;
+    }
+  }
+  let cursor = start;
+  for (const span of inside) {
+    const innerEnd = span.closed ? text[span.close - 1] : undefined;
+    const after = span.closed ? followingChar(text, span.close + 1) : undefined;
+    // A quoted sentence of its own (it ends inside the marks) is direct speech; a quoted phrase
+    // closing a reported clause ("…之中，“台湾的价值变得更加重要”。") stays part of it.
+    const sentenceQuote =
+      standaloneStart(text, span, start) &&
+      ((innerEnd !== undefined && SENTENCE_END.has(innerEnd)) || (after !== undefined && OPENERS.has(after)) || !span.closed);
+    if (!sentenceQuote) continue;
+    const before = trimIndirect(text.slice(cursor, span.open));
+    if (hasWords(before, 4)) out.push({ subjects: c.subjects, text: before, kind: "indirect", cue: c.cue, authored: c.authored });
+    const q = quoteText(text, span);
+    if (hasWords(q, 2)) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.cue });
+    claimed.add(span);
+    cursor = span.closed ? span.close + 1 : text.length;
+  }
+  const rest = trimIndirect(text.slice(cursor, end));
+  if (hasWords(rest, 4)) out.push({ subjects: c.subjects, text: rest, kind: "indirect", cue: c.cue, authored: c.authored });
+  return out;
+}

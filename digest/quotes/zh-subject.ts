@@ -1,0 +1,288 @@
+/**
+ * Who is the subject of a Chinese attribution clause: the text between the clause boundary and
+ * the cue, read backwards — framing (time, place, "在接受…采访时", "对美国之音") is peeled off
+ * the end, connectors off the start, then affiliation + title + name (+ romanised name).
+ */
+import type { KnownPeople, SubjectRef } from "./model.js";
+import {
+  ZH_ADVERBS, ZH_CONNECTORS, ZH_NAME_SUFFIXES, ZH_ORG_ENDINGS, ZH_PLURAL_PRONOUNS, ZH_PRONOUNS,
+  ZH_TITLES, ZH_UNNAMED_MARKERS, escapeRegExp, withTraditional,
+} from "./zh-lexicon.js";
+import { undoubleName } from "../names.js";
+
+interface SubjectTables {
+  adverbTail: RegExp;
+  connectorHead: RegExp;
+  titles: string[];
+  titleSet: Set<string>;
+  titleMax: number;
+  suffixes: string[];
+  orgEndings: string[];
+  unnamed: string[];
+  places: Set<string>;
+  pronouns: Set<string>;
+  plural: Set<string>;
+}
+
+let tables: SubjectTables | undefined;
+
+function t(): SubjectTables {
+  if (tables) return tables;
+  const alt = (ws: readonly string[]) => withTraditional(ws).map(escapeRegExp).join("|");
+  tables = {
+    adverbTail: new RegExp(`(?:${alt([...ZH_ADVERBS, ...FRAME_TOKENS])})$`, "u"),
+    connectorHead: new RegExp(`^(?:${alt([...ZH_CONNECTORS, "据", "根据", "依据", "按照", "对于", "针对"])})[，,\\s]*`, "u"),
+    titles: withTraditional(ZH_TITLES),
+    titleSet: new Set(withTraditional(ZH_TITLES)),
+    titleMax: Math.max(...withTraditional(ZH_TITLES).map((w) => w.length)),
+    suffixes: withTraditional(ZH_NAME_SUFFIXES),
+    orgEndings: withTraditional([...ZH_ORG_ENDINGS, ...PLACES]),
+    unnamed: withTraditional(ZH_UNNAMED_MARKERS),
+    places: new Set(withTraditional(PLACES)),
+    pronouns: new Set(withTraditional(ZH_PRONOUNS)),
+    plural: new Set(withTraditional(ZH_PLURAL_PRONOUNS)),
+  };
+  return tables;
+}
+
+/** Words that frame a statement without naming its source ("撰文", "受访时", "在推特上"). */
+const FRAME_TOKENS = [
+  "撰文", "发文", "投书", "推文", "发推", "受访时", "受访", "致函", "写信", "发表声明", "发声明", "声明",
+  "发表讲话", "讲话时", "演讲时", "致辞时", "通过推特", "透过推特", "以中文", "以英文", "以书面", "书面",
+  "公开信", "发表演说", "发表谈话", "发表文章", "在推特上", "在脸书上", "在社交媒体上", "答问时", "回应时",
+  "记者会上", "对记者", "向记者", "对媒体", "向媒体", "上发文", "中写道", "文中", "信中", "在信中", "在文中",
+  "以…身分", "当时", "会见时", "会谈后", "会谈时", "访问时", "期间", "之际", "时", "中", "上",
+];
+
+/** Places that name a country or government when they stand as a subject ("台湾说"). */
+const PLACES = [
+  "台湾", "香港", "澳门", "日本", "朝鲜", "北韩", "欧洲", "亚洲", "美洲", "非洲", "澳洲", "中东", "大陆", "内地", "西方", "国际",
+  "捷克", "印度", "越南", "菲律宾", "澳大利亚", "巴西", "以色列", "伊朗", "伊拉克", "叙利亚", "土耳其", "乌克兰", "俄罗斯",
+  "新加坡", "马来西亚", "印尼", "缅甸", "巴基斯坦", "阿富汗", "埃及", "沙特", "加拿大", "墨西哥", "斯洛伐克", "波兰",
+  "匈牙利", "立陶宛", "荷兰", "比利时", "瑞典", "挪威", "芬兰", "丹麦", "瑞士", "奥地利", "西班牙", "葡萄牙", "意大利",
+  "希腊", "阿根廷", "智利", "秘鲁", "古巴", "南非", "白俄罗斯", "格鲁吉亚", "亚美尼亚", "阿塞拜疆", "蒙古", "尼泊尔",
+  "柬埔寨", "老挝", "寮国", "文莱", "汶莱", "新西兰", "纽西兰", "华府", "巴黎", "柏林", "伦敦", "布鲁塞尔", "欧盟", "北约",
+];
+
+/** "间接地", "公开地": manner adverbs. */
+const MANNER_TAIL = /[\u4e00-\u9fff]{1,3}地$/u;
+/** "以欧盟轮值主席国外长的身分": in what capacity. */
+const CAPACITY_TAIL = /以[^，。]{0,30}?(?:身分|身份|名义|名義|角度)$/u;
+const TIME_TAIL = /(?:[0-9０-９]{1,4}(?:年|月|日|号|號)|[上下本这這]?(?:周|週|星期)[一二三四五六日天末]|[上下]午|晚间|晚間|早上|凌晨)$/u;
+const LATIN_PAREN_TAIL = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]\s*$/u;
+const LATIN_PAREN_ANY = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]/gu;
+const LATIN_NAME_TAIL = /(?:^|[^A-Za-z.'’\-])((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la))*)$/u;
+const HAN_NAME = /^[\u3400-\u9fff]{2,4}$/u;
+const TRANSLIT_NAME = /^[\u3400-\u9fff]{1,8}(?:[·•‧・\-－‐][\u3400-\u9fff]{1,8}){1,3}$/u;
+/** Characters that rarely occur in personal names but often in clauses mistaken for them. */
+const NOT_IN_NAMES = /[的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並]/u;
+/** A bare word starting like this is a phrase, not a name ("有观察", "美国共", "大多数"). */
+const NOT_BARE_NAME_START = /^[有大各每全该該这這那其本我你他她它美中英法德日俄韩韓欧歐亚亞非澳加台港多少许許诸諸几幾两兩]/u;
+const NOT_IN_BARE_NAMES = /[国國人们們数數次仅僅续續持观觀点點党黨共外交会會部府界方家者]/u;
+const TRANSLIT_CHARS = new Set(
+  "阿埃艾安奥澳巴拜班蓬京普拉丽露邦鲍贝倍本比彼毕波伯博布查达戴道德登迪蒂丁杜多恩法凡菲费芬丰弗伏福盖甘冈戈格根贡古哈海汉豪赫亨洪胡华霍基吉加贾杰捷金卡凯坎康柯科可克肯库夸奎拉莱赖兰朗劳勒雷里理利莉连列林琳卢鲁伦罗洛马迈麦曼梅蒙米密明莫墨穆纳娜奈内尼涅纽努诺欧帕潘佩皮珀普奇齐恰乔切琼萨塞桑森沙莎舍施什史斯松苏索塔泰坦汤唐特滕提图托瓦万威韦维温沃乌伍西希谢辛休雅亚扬伊因尤约泽扎詹兹祖佐尔耶茨默蓬奥纳瑟丹琪黛卓德朗".split(""),
+);
+
+/** Common Chinese surnames, and the first characters of common Japanese and Korean family names. */
+const SURNAMES = new Set(
+  ("王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何林高罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董潘袁蔡蒋蔣余于杜叶葉程魏苏蘇吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閻段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯常温溫康施文牛樊葛邢安齐齊易乔喬伍庞龐颜顏倪庄莊聂聶章鲁魯岳翟殷詹申欧歐耿关關兰蘭焦俞左柳甘祝包宁寧尚符舒阮柯纪紀梅童凌毕畢单單季裴霍涂成苗谷盛曲翁冉骆駱蓝藍路游辛靳管柴蒙鲍鮑华華喻祁蒲房滕屈饶饒解牟艾尤阳陽时時穆农農司卓古吉缪繆简簡车車项項连連芦蘆麦麥褚娄婁窦竇戚岑景党宫宮费費卜冷晏席卫衛米柏宗瞿桂全佟应應臧闵閔苟邬鄔边邊卞姬师師和仇栾欒隋商刁沙荣榮巫寇桑郎甄丛叢仲虞敖巩鞏明佘池查麻苑迟遲邝鄺官封谈談匡鞠惠荆荊乐樂冀郁胥南班储儲原栗燕楚鄢劳勞谌諶奚皮粟冼蓝盖蓋练練亓岸松福佐伊小山中川铃鈴渡伯斋齋藤井木村竹西菅安野森桥橋朴尹李崔郑鄭姜赵")
+    .split(""),
+);
+
+export type ParsedSubject =
+  | { kind: "empty" }
+  | { kind: "refs"; refs: SubjectRef[] };
+
+function stripHead(s: string): string {
+  const tb = t();
+  let prev: string;
+  do {
+    prev = s;
+    s = s.replace(tb.connectorHead, "").trimStart();
+  } while (s !== prev && s.length > 0);
+  return s;
+}
+
+/** Peels time, place, interview and adverb framing off the end of a subject chunk. */
+export function stripFraming(s: string): string {
+  const tb = t();
+  let prev: string;
+  let guard = 0;
+  do {
+    prev = s;
+    s = s.trimEnd().replace(tb.adverbTail, "").replace(TIME_TAIL, "").replace(MANNER_TAIL, "").replace(CAPACITY_TAIL, "");
+    // "在接受美国之音采访时", "在该智库…发表的文章中": from the last 在 (a name rarely holds one).
+    const at = Math.max(s.lastIndexOf("在"), s.lastIndexOf("於"));
+    if (at > 0 && s.length - at <= 45) s = s.slice(0, at);
+    const yu = s.search(/于(?=[0-9０-９本上今去周週星])/u);
+    if (yu > 0) s = s.slice(0, yu);
+    const interview = s.search(/(?:接受|答复|答覆|回复|回覆|回答|以书面回覆|以書面回覆)[^，。]{0,30}?(?:采访|採訪|访问|訪問|专访|專訪|提问|提問|询问|詢問)(?:时|時)?$/u);
+    if (interview > 0) s = s.slice(0, interview);
+    const to = Math.max(s.lastIndexOf("对"), s.lastIndexOf("對"), s.lastIndexOf("向"), s.lastIndexOf("跟"));
+    // "他对美国之音", "向记者" — but not 反对/针对/面对/绝对, where 对 belongs to a word.
+    if (to > 0 && s.length - to <= 20 && !/[)）]/u.test(s.slice(to))) {
+      const before = s[to - 1] ?? "";
+      // 针对/面对 open a frame ("埃尔多安针对马克龙说"); 反对/绝对/相对 are words of their own.
+      if ("针針面".includes(before) && to > 1) s = s.slice(0, to - 1);
+      else if (!"反绝絕相应應比核一敌敵".includes(before)) s = s.slice(0, to);
+    }
+  } while (s !== prev && s.length > 0 && ++guard < 12);
+  return s.trim();
+}
+
+function isHan(c: string | undefined): boolean {
+  return c !== undefined && c >= "\u3400" && c <= "\u9fff";
+}
+
+/**
+ * Does this string look like a personal name (Han, transliterated, or Latin)? `afterTitle`: it
+ * follows a title ("教授曹良铉"), which vouches for it; a bare Han word must start with a surname.
+ */
+export function looksLikeName(s: string, afterTitle = false): boolean {
+  if (s.length === 0) return false;
+  if (TRANSLIT_NAME.test(s)) return true;
+  if (HAN_NAME.test(s)) {
+    if (NOT_IN_NAMES.test(s) || endsWithAny(s, t().orgEndings) || containsAny(s, t().unnamed) || t().pronouns.has(s) || t().plural.has(s)) return false;
+    if (afterTitle) return true;
+    // Three characters right before a speech verb are far more often a full name than a word.
+    if (s.length === 3 && !NOT_BARE_NAME_START.test(s) && !NOT_IN_BARE_NAMES.test(s)) return true;
+    return SURNAMES.has(s[0]!) || [...s].every((c) => TRANSLIT_CHARS.has(c));
+  }
+  if (s.length >= 5 && s.length <= 7 && [...s].every((c) => TRANSLIT_CHARS.has(c))) return true;
+  return /^(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da))*$/u.test(s);
+}
+
+function endsWithAny(s: string, list: readonly string[]): boolean {
+  for (const w of list) if (s.endsWith(w)) return true;
+  return false;
+}
+function containsAny(s: string, list: readonly string[]): boolean {
+  for (const w of list) if (s.includes(w)) return true;
+  return false;
+}
+
+/** The title occurrence that ends last in `s` (ties: the longer title). Scans end positions backwards. */
+function lastTitle(s: string): { start: number; end: number } | null {
+  const { titleSet, titleMax } = t();
+  for (let end = s.length; end > 0; end--) {
+    for (let len = Math.min(titleMax, end); len >= 1; len--) {
+      if (titleSet.has(s.slice(end - len, end))) return { start: end - len, end };
+    }
+  }
+  return null;
+}
+
+function stripNameSuffix(s: string): string {
+  for (const suf of t().suffixes) if (s.length > suf.length + 1 && s.endsWith(suf)) return s.slice(0, -suf.length);
+  return s;
+}
+
+function other(label: string): SubjectRef {
+  const group = containsAny(label, t().unnamed) ? "unnamed" : "org";
+  return { type: "other", label, group };
+}
+
+function trimRole(role: string): string {
+  return role.replace(/的$/u, "").replace(/^[，,、\s]+|[，,、\s]+$/gu, "");
+}
+
+/** One subject (not a joint list). */
+function parseSingle(raw: string, known: KnownPeople): SubjectRef | null {
+  let s = raw.trim();
+  if (s.length === 0) return null;
+  let romanized: string | null = null;
+  // The romanised name in parentheses follows the name; anything after it is framing residue.
+  let lastParen: RegExpExecArray | null = null;
+  LATIN_PAREN_ANY.lastIndex = 0;
+  for (let m = LATIN_PAREN_ANY.exec(s); m !== null; m = LATIN_PAREN_ANY.exec(s)) lastParen = m;
+  if (lastParen !== null && isHan(s[lastParen.index - 1]) && looksLikeLatinPerson(undoubleName(lastParen[1] ?? ""))) {
+    romanized = undoubleName(lastParen[1] ?? "");
+    s = s.slice(0, lastParen.index);
+  }
+  // "包括田飞龙的导师张千帆在内的许多学者": the named member speaks.
+  const including = /^包括(.+?)在[内內]的/u.exec(s);
+  if (including !== null && including[1] !== undefined) {
+    const inner = parseSingle(including[1], known);
+    if (inner !== null && inner.type === "person") return inner;
+  }
+  const tb = t();
+  if (tb.pronouns.has(s)) return { type: "pronoun" };
+  if (tb.plural.has(s)) return { type: "other", label: s, group: "unnamed" };
+  const knownSurface = known.knownEndingAt(s, s.length);
+  if (knownSurface !== null) {
+    return { type: "person", surface: knownSurface, romanized, role: trimRole(s.slice(0, s.length - knownSurface.length)) };
+  }
+  const latin = LATIN_NAME_TAIL.exec(s);
+  if (latin !== null && latin[1] !== undefined && (latin.index === 0 || isHan(s[latin.index]) || isHan(s[latin.index + (latin[0].length - latin[1].length) - 1]))) {
+    const name = latin[1];
+    if (looksLikeLatinPerson(name)) {
+      return { type: "person", surface: name, romanized: null, role: trimRole(s.slice(0, s.length - name.length)) };
+    }
+  }
+  if (s.endsWith("》")) return other(s);
+  const title = lastTitle(s);
+  if (title !== null) {
+    const possessive = s.slice(title.end).startsWith("的");
+    let rest = s.slice(title.end).replace(/^的/u, "");
+    rest = stripNameSuffix(rest);
+    if (rest.length > 0) {
+      // "…教授曹良铉" vouches for the name; "分析人士的普遍" does not.
+      if (looksLikeName(rest, !possessive)) return { type: "person", surface: rest, romanized, role: trimRole(s.slice(0, title.end)) };
+      return romanized !== null && rest.length <= 8 ? { type: "person", surface: rest, romanized, role: trimRole(s.slice(0, title.end)) } : other(s);
+    }
+    // Ends in a title: "曹教授" (surname + title), "莫少平律师" (name + title) or "该法律专家".
+    const before = s.slice(0, title.start);
+    const titleWord = s.slice(title.start);
+    for (const n of [2, 1]) {
+      const surname = before.slice(-n);
+      if (surname.length === n && isHan(surname[0]) && known.isKnown(surname + titleWord)) {
+        return { type: "person", surface: surname + titleWord, romanized, role: "" };
+      }
+    }
+    const nameBefore = known.knownEndingAt(before, before.length);
+    if (nameBefore !== null) return { type: "person", surface: nameBefore, romanized, role: titleWord };
+    if (t().suffixes.includes(titleWord) && looksLikeName(before) && before.length <= 4 && !t().places.has(before)) {
+      return { type: "person", surface: before, romanized, role: titleWord };
+    }
+    return other(s);
+  }
+  const bare = stripNameSuffix(s);
+  if (looksLikeName(bare)) return { type: "person", surface: bare, romanized, role: "" };
+  // "蓬佩奥检讨美国自身政策错误时": a known person doing something, then speaking.
+  if (/[时時]$/u.test(s)) {
+    for (let n = Math.min(8, s.length - 1); n >= 2; n--) {
+      const head = s.slice(0, n);
+      if (known.knownEndingAt(head, head.length) === head) return { type: "person", surface: head, romanized, role: "" };
+    }
+  }
+  if (romanized !== null && bare.length <= 8 && isHan(bare[0])) return { type: "person", surface: bare, romanized, role: "" };
+  return other(s);
+}
+
+function looksLikeLatinPerson(s: string): boolean {
+  const name = s.trim();
+  if (name.length < 2 || name.length > 60) return false;
+  if (/^[A-Z0-9]{2,}$/u.test(name)) return false; // acronyms: IDC, CFIUS
+  const words = name.split(/\s+/u);
+  return words.every((w) => /^(?:[A-Z][a-zà-ÿčřšžěů'’\-]+\.?|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la|Jr\.?|[A-Z][a-z]*-[A-Z][a-z]+)$/u.test(w));
+}
+
+/** "A和B": not inside 共和, 和平, 和谐 and the like. */
+const JOINT_SPLIT = /(?:以及|(?<![共温溫缓緩调調柔祥])和(?![平谐諧解好睦])|与|與|及|、|跟)/u;
+
+/** Parses a subject chunk; `empty` when nothing is left after framing (a subjectless clause). */
+export function parseZhSubject(chunk: string, known: KnownPeople): ParsedSubject {
+  let s = stripHead(chunk.trim());
+  s = stripFraming(s);
+  s = stripHead(s);
+  if (s.length === 0) return { kind: "empty" };
+  if (JOINT_SPLIT.test(s)) {
+    const parts = s.split(JOINT_SPLIT).map((p) => stripFraming(stripHead(p)));
+    if (parts.length >= 2 && parts.every((p) => p.length > 0)) {
+      const refs = parts.map((p) => parseSingle(p, known));
+      if (refs.every((r): r is SubjectRef => r !== null && r.type === "person")) return { kind: "refs", refs };
+    }
+  }
+  const single = parseSingle(s, known);
+  return single === null ? { kind: "empty" } : { kind: "refs", refs: [single] };
+}

@@ -1,0 +1,26 @@
+/**
+ * Identity of an article: a short id from its URL, and a hash of its content to tell an edited
+ * file from an unchanged one.
+ */
+import { createHash } from "node:crypto";
+
+const ID_LENGTH = 8;
+const ID_SPACE = 36 ** ID_LENGTH;
+
+/**
+ * 8 lowercase base36 characters from SHA-256 of the URL: the same on every run and machine,
+ * short enough to type after /full. 48 bits of the hash are folded into 36^8 (≈ 2^41.4), so
+ * ids are evenly spread (the modulo bias is under 1 %).
+ */
+export function articleId(url: string): string {
+  const digest = createHash("sha256").update(url, "utf8").digest();
+  return (digest.readUIntBE(0, 6) % ID_SPACE).toString(36).padStart(ID_LENGTH, "0");
+}
+
+/** SHA-256 hex over what a reader sees: title, URL, publication time and the blocks' text. */
+export function contentHash(title: string, url: string, publishedAt: number, blockTexts: readonly string[]): string {
+  // NUL keeps the fields apart: decodeSeedText removes control characters, so no text holds one.
+  return createHash("sha256")
+    .update(`${title}\u0000${url}\u0000${publishedAt}\u0000${blockTexts.join("\u0000")}`, "utf8")
+    .digest("hex");
+}

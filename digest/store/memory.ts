@@ -1,0 +1,67 @@
+/** An ArticleStore in process memory: for tests and console mode; same contract as SQLite. */
+import type { Article, QuoteSet } from "../types.js";
+import type { ArticleStore, Page, PutResult, StoredArticle } from "./ports.js";
+import { requireCount, StoreClosedError } from "./errors.js";
+
+/** Newest first by publishedAt, ties broken by higher seq: the order of `latest()`. */
+const newestFirst = (a: StoredArticle, b: StoredArticle): number =>
+  b.article.publishedAt - a.article.publishedAt || b.seq - a.seq;
+
+export function createMemoryArticleStore(): ArticleStore {
+  const byId = new Map<string, StoredArticle>();
+  // Ids in ingest order: the article with seq n sits at index n - 1 (seq is kept on update and no
+  // article is ever removed), so `since` is a slice.
+  const idsBySeq: string[] = [];
+  let closed = false;
+
+  const open = (operation: string): void => {
+    if (closed) throw new StoreClosedError("MemoryArticleStore", operation);
+  };
+  // Copies in and out, so callers can no more mutate stored state here than in SQLite.
+  const copy = (stored: StoredArticle): StoredArticle => structuredClone(stored);
+
+  return {
+    async put(article: Article, quotes: QuoteSet | null, now: number): Promise<PutResult> {
+      open("put");
+      const existing = byId.get(article.id);
+      if (existing === undefined) {
+        const seq = idsBySeq.length + 1;
+        byId.set(article.id, copy({ article, quotes, seq, ingestedAt: now, updatedAt: now }));
+        idsBySeq.push(article.id);
+        return "added";
+      }
+      const quotesArrived = existing.quotes === null && quotes !== null;
+      if (existing.article.contentHash === article.contentHash && !quotesArrived) return "unchanged";
+      byId.set(article.id, copy({ ...existing, article, quotes, updatedAt: now }));
+      return "updated";
+    },
+    async get(id) {
+      open("get");
+      const found = byId.get(id);
+      return found === undefined ? undefined : copy(found);
+    },
+    async latest(page: Page) {
+      open("latest");
+      const limit = requireCount("latest", "limit", page.limit);
+      const offset = requireCount("latest", "offset", page.offset ?? 0);
+      return [...byId.values()].sort(newestFirst).slice(offset, offset + limit).map(copy);
+    },
+    async count() {
+      open("count");
+      return byId.size;
+    },
+    async since(afterSeq, limit) {
+      open("since");
+      requireCount("since", "afterSeq", afterSeq);
+      requireCount("since", "limit", limit);
+      return idsBySeq.slice(afterSeq, afterSeq + limit).map((id) => copy(byId.get(id)!));
+    },
+    async lastSeq() {
+      open("lastSeq");
+      return idsBySeq.length;
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
