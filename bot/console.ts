@@ -78,6 +78,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 
     const from = { id: CHAT_ID, first_name: "You", language_code: options.languageCode ?? "en" };
     const lines = createInterface({ input: options.input, terminal: interactive });
+    // Ctrl+C in the terminal, or a signal from outside: leave like /quit.
+    const leave = () => lines.close();
+    lines.on("SIGINT", leave);
+    process.once("SIGTERM", leave);
     const prompt = () => interactive && output.write("\nyou › ");
     prompt();
     for await (const raw of lines) {
@@ -97,6 +101,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       prompt();
     }
     lines.close();
+    process.off("SIGTERM", leave);
     off();
     reportViolations(emulator, options.logger);
     write("\nBye.");

@@ -1,6 +1,6 @@
 /**
- * The bot, wired in one place: API transformers (auto-retry), per-chat ordering, i18n, the
- * per-user rate limit, the error boundary, then the features, each its own Composer.
+ * The bot, wired in one place: API transformers (auto-retry), the error boundary, i18n, the
+ * per-user rate limit, per-chat ordering, then the features, each its own Composer.
  */
 import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
 import type { I18n } from "@grammyjs/i18n";
@@ -83,12 +83,12 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; i1
       }
     });
   }
-  // Updates of one chat run one after another (the runner processes others concurrently).
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   bot.use(
     errorsFeature(
       deps,
       i18n.middleware(),
+      // The limiter sees updates as they arrive, before they queue behind their chat's earlier
+      // ones: counted later, a flood would trickle through one window at a time.
       limit<BotContext, never>({
         timeFrame: rate.timeFrameMs,
         limit: rate.limit,
@@ -98,6 +98,8 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; i1
           ctx.reply(ctx.t("slow-down")).catch((err: unknown) => deps.logger.warn({ err }, "slow-down reply failed"));
         },
       }),
+      // Updates of one chat run one after another (the runner processes others concurrently).
+      sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()),
       startFeature(deps),
       helpFeature(deps),
       subscribeFeature(deps),

@@ -5,8 +5,8 @@
 import type Keyv from "keyv";
 import {
   createKeyv,
-  createMemorySubscriberStore,
   createSqliteArticleStore,
+  createSqliteSubscriberStore,
   openSqlite,
   type ArticleStore,
   type SeedFileRecord,
@@ -46,8 +46,7 @@ export function openStorage(options: { dataDir: string }): Storage {
   const articles = createSqliteArticleStore(db);
   const seedFiles = createKeyv<SeedFileRecord>(db, "seed-files");
   const prefsStore = createKeyv<string>(db, "user-prefs");
-  // TODO(store helper): the SQLite SubscriberStore replaces this when it lands (same port).
-  const subscribers = createMemorySubscriberStore();
+  const subscribers = createSqliteSubscriberStore(db);
   return {
     articles,
     seedFiles,

@@ -241,6 +241,17 @@ export function hasLatinTitle(key: string): boolean {
   return key.split(" ").some((w) => w in LATIN_TITLES);
 }
 
+/**
+ * Strips titles around a full name: "总统蔡英文" → "蔡英文", "president donald trump" (the key of
+ * "President Donald Trump") → "donald trump". Null when there is no title or nothing else.
+ */
+export function stripTitles(key: string): string | null {
+  if (CJK.test(key)) return stripCjkTitle(key);
+  const words = key.split(" ");
+  const rest = words.filter((w) => !(w in LATIN_TITLES));
+  return rest.length > 0 && rest.length < words.length ? rest.join(" ") : null;
+}
+
 /** Strips a leading or trailing CJK title from a key ("总统蔡英文" → "蔡英文"); null when there is none. */
 export function stripCjkTitle(key: string): string | null {
   if (!CJK.test(key)) return null;

@@ -15,7 +15,7 @@ import {
   latinNameWords,
   normalizeName,
   splitSurnameTitle,
-  stripCjkTitle,
+  stripTitles,
   toSimplified,
   toTraditional,
 } from "./names.js";
@@ -92,6 +92,8 @@ export function indexedArticleOf(article: Article): IndexedArticle {
 export const MAX_QUERY_LENGTH = 200;
 const MAX_PAGE_SIZE = 1000;
 const MAX_SUGGESTIONS = 5;
+/** Longest name looked for at the end of a qualified query ("北京大学的姚洋"). */
+const MAX_NAME_SUFFIX = 12;
 /** Bounds the work a query that matches nothing can cause. */
 const MAX_SUGGESTION_CANDIDATES = 500;
 
@@ -221,14 +223,6 @@ function mergeNewestFirst(
     heap[i] = heap[j] as [number, number];
     heap[j] = t;
   };
-  const up = (i: number): void => {
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!less(heap[i] as [number, number], heap[parent] as [number, number])) return;
-      swap(i, parent);
-      i = parent;
-    }
-  };
   const down = (i: number): void => {
     for (;;) {
       const l = 2 * i + 1;
@@ -242,11 +236,10 @@ function mergeNewestFirst(
     }
   };
   lists.forEach((list, i) => {
-    if (list.length > 0) {
-      heap.push([i, 0]);
-      up(heap.length - 1);
-    }
+    if (list.length > 0) heap.push([i, 0]);
   });
+  // Bottom-up heap construction: O(lists), where a topic word can match thousands of texts.
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
   const out: QuoteEntry[] = [];
   let skipped = 0;
   while (out.length < limit && heap.length > 0) {
@@ -298,48 +291,59 @@ function containsTerm(text: string, term: string): boolean {
   }
 }
 
+/** A growable list of text ids: 4 bytes a posting instead of a JS array's 8. */
+class Postings {
+  ids = new Int32Array(4);
+  length = 0;
+
+  push(id: number): void {
+    if (this.length === this.ids.length) {
+      const grown = new Int32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.length++] = id;
+  }
+}
+
+/** Distinct quote texts (folded), the entries quoting each, and a bigram index over them. */
 class TextTable {
   private readonly idByText = new Map<string, number>();
-  /** The same quote text arrives again and again (reprints, re-ingests): skip folding it. */
-  private idByRaw = new Map<string, number>();
-  private readonly texts: string[] = [];
+  /** Folded text by id; undefined once no quote uses it (ids are never reused). */
+  private readonly texts: Array<string | undefined> = [];
   private readonly entries: QuoteEntry[][] = [];
   private readonly sorted: boolean[] = [];
-  private readonly postings = new Map<string, number[]>();
+  private readonly postings = new Map<string, Postings>();
   private deadTexts = 0;
 
   /** Registers an entry under its folded text and returns the text id. */
   add(entry: QuoteEntry): number {
     const raw = entry.quote.text;
-    const known = this.idByRaw.get(raw);
-    if (known !== undefined && this.isLive(known)) {
-      this.entries[known]?.push(entry);
-      this.sorted[known] = false;
-      return known;
-    }
-    const folded = foldText(raw);
-    let id = this.idByText.get(folded);
+    // Most text is already in folded form: try it as is before paying for NFKC.
+    let id = this.idByText.get(raw);
     if (id === undefined) {
-      id = this.texts.length;
-      this.idByText.set(folded, id);
-      this.texts.push(folded);
-      this.entries.push([]);
-      this.sorted.push(true);
-      for (const gram of bigramsOf(folded)) {
-        let list = this.postings.get(gram);
-        if (!list) this.postings.set(gram, (list = []));
-        list.push(id);
+      const folded = foldText(raw);
+      id = this.idByText.get(folded);
+      if (id === undefined) {
+        id = this.texts.length;
+        this.idByText.set(folded, id);
+        this.texts.push(folded);
+        this.entries.push([]);
+        this.sorted.push(true);
+        this.post(folded, id);
       }
     }
-    this.idByRaw.set(raw, id);
     this.entries[id]?.push(entry);
     this.sorted[id] = false;
     return id;
   }
 
-  private isLive(id: number): boolean {
-    const text = this.texts[id];
-    return text !== undefined && this.idByText.get(text) === id;
+  private post(text: string, id: number): void {
+    for (const gram of bigramsOf(text)) {
+      let list = this.postings.get(gram);
+      if (!list) this.postings.set(gram, (list = new Postings()));
+      list.push(id);
+    }
   }
 
   /** Called after entries were marked dead: drops them and retires texts nobody quotes any more. */
@@ -351,6 +355,7 @@ class TextTable {
     if (alive.length === 0 && list.length > 0) {
       const text = this.texts[textId];
       if (text !== undefined && this.idByText.get(text) === textId) this.idByText.delete(text);
+      this.texts[textId] = undefined;
       this.deadTexts++;
       if (this.deadTexts > 1000 && this.deadTexts > this.idByText.size) this.compactPostings();
     }
@@ -359,37 +364,35 @@ class TextTable {
   /** Posting lists keep retired ids until too many pile up; then they are rebuilt from live texts. */
   private compactPostings(): void {
     this.postings.clear();
-    for (const [text, id] of this.idByText) {
-      for (const gram of bigramsOf(text)) {
-        let list = this.postings.get(gram);
-        if (!list) this.postings.set(gram, (list = []));
-        list.push(id);
-      }
-    }
-    for (const list of this.postings.values()) list.sort((a, b) => a - b);
-    this.idByRaw = new Map([...this.idByRaw].filter(([, id]) => this.isLive(id)));
+    // idByText iterates in insertion order, which is id order: the lists stay sorted.
+    for (const [text, id] of this.idByText) this.post(text, id);
     this.deadTexts = 0;
   }
 
   /** Ids of live texts containing every term (terms already folded; each ≥ 2 characters long). */
   find(terms: string[]): number[] {
-    let smallest: number[] | undefined;
+    let smallest: Postings | undefined;
+    let grams = 0;
     for (const term of terms) {
       for (const gram of bigramsOf(term)) {
+        grams++;
         const list = this.postings.get(gram);
         if (!list) return [];
         if (!smallest || list.length < smallest.length) smallest = list;
       }
     }
     if (!smallest) return [];
+    // One CJK bigram is its own proof; anything longer, or Latin (word starts), is checked in the text.
+    const exact = grams === 1 && !LATIN_WORD_CHAR.test(terms[0]?.[0] ?? "a");
     const out: number[] = [];
     let last = -1;
-    for (const id of smallest) {
+    for (let i = 0; i < smallest.length; i++) {
+      const id = smallest.ids[i] ?? -1;
       if (id === last) continue;
       last = id;
       const text = this.texts[id];
-      if (text === undefined || !this.isLive(id)) continue;
-      if (terms.every((t) => containsTerm(text, t))) out.push(id);
+      if (text === undefined) continue;
+      if (exact || terms.every((t) => containsTerm(text, t))) out.push(id);
     }
     return out;
   }
@@ -836,6 +839,16 @@ export function createQuoteIndex(): QuoteIndex {
     return counts;
   }
 
+  /** The longest known name or alias that ends a CJK key ("北京大学的姚洋" → "姚洋"), if any. */
+  function knownNameSuffix(key: string): string | undefined {
+    if (!isCjkName(key)) return undefined;
+    for (let i = Math.max(1, key.length - MAX_NAME_SUFFIX); i <= key.length - 2; i++) {
+      const suffix = key.slice(i);
+      if (byName.has(suffix) || byAlias.has(suffix)) return suffix;
+    }
+    return undefined;
+  }
+
   /** Persons matching the query key in each tier; a person appears in its best tier only. */
   function personTiers(key: string): Array<{ match: MatchKind; persons: PersonEntry[] }> {
     const seen = new Set<PersonEntry>();
@@ -855,13 +868,17 @@ export function createQuoteIndex(): QuoteIndex {
       return aliased ? out.concat(take(aliased.keys(), accept)) : out;
     };
 
-    // Exact full name; a name with a title around it ("曹良铉教授", "总统蔡英文") counts as the name.
-    const withoutTitle = stripCjkTitle(key);
-    const name = take(byName.get(key)?.keys() ?? []);
-    if (withoutTitle) name.push(...take(byName.get(withoutTitle)?.keys() ?? []));
-
-    const alias = take(byAlias.get(key)?.keys() ?? []);
-    if (withoutTitle) alias.push(...take(byAlias.get(withoutTitle)?.keys() ?? []));
+    // Exact full name; a name with a title or an affiliation around it ("曹良铉教授", "总统蔡英文",
+    // "President Donald Trump", "北京大学的姚洋") counts as the name.
+    const nameKeys = [key];
+    const withoutTitle = stripTitles(key);
+    if (withoutTitle) nameKeys.push(withoutTitle);
+    if (!nameKeys.some((k) => byName.has(k) || byAlias.has(k))) {
+      const suffix = knownNameSuffix(key);
+      if (suffix) nameKeys.push(suffix);
+    }
+    const name = nameKeys.flatMap((k) => take(byName.get(k)?.keys() ?? []));
+    const alias = nameKeys.flatMap((k) => take(byAlias.get(k)?.keys() ?? []));
 
     const partial: PersonEntry[] = [];
     const st = splitSurnameTitle(key);
@@ -920,9 +937,15 @@ export function createQuoteIndex(): QuoteIndex {
       lists.push(entries);
       total += entries.length;
     }
+    // Subtract the matched people's own quotes, walking whichever side is smaller.
+    const idSet = new Set(ids);
     for (const p of matched) {
       const counts = textCountsOf(p);
-      for (const id of ids) total -= counts.get(id) ?? 0;
+      if (counts.size < idSet.size) {
+        for (const [id, n] of counts) if (idSet.has(id)) total -= n;
+      } else {
+        for (const id of ids) total -= counts.get(id) ?? 0;
+      }
     }
     return { lists, total };
   }
@@ -1037,12 +1060,12 @@ export function createQuoteIndex(): QuoteIndex {
       const rows: Array<{ person: PersonEntry; quotes: number; articles: number }> = [];
       for (const p of persons) {
         let quotes = 0;
-        let withQuotes = 0;
+        const withQuotes = new Set<ArticleEntry>();
         for (const m of p.mentions) {
           quotes += m.quotes.length;
-          if (m.quotes.length > 0) withQuotes++;
+          if (m.quotes.length > 0) withQuotes.add(m.article);
         }
-        if (quotes > 0) rows.push({ person: p, quotes, articles: withQuotes });
+        if (quotes > 0) rows.push({ person: p, quotes, articles: withQuotes.size });
       }
       rows.sort((a, b) => b.quotes - a.quotes || b.articles - a.articles);
       return rows.slice(0, Math.max(0, limit)).map((r) => ({ person: viewOf(r.person), quotes: r.quotes, articles: r.articles }));

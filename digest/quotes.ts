@@ -38,6 +38,9 @@ export function extractQuotes(article: Article): QuoteSet {
   let lastPeople: PersonRecord[] | null = null;
   let lastSpeaker: Speaker | null = null;
   let lastAuthors: PersonRecord[] | null = null;
+  let lastMentioned: PersonRecord[] | null = null;
+  /** The last speaker who was one person (or one anonymous person): what "他" means after a joint statement. */
+  let lastSingle: Speaker | null = null;
   const chineseArticle = article.lang === "zh-Hans" || article.lang === "zh-Hant" || article.blocks.some((b) => isChineseText(b.text));
 
   article.blocks.forEach((block, paragraph) => {
@@ -48,9 +51,11 @@ export function extractQuotes(article: Article): QuoteSet {
       found = [{ subjects: [{ type: "continuation" }], text: block.text, kind: "direct", cue: "“”" }];
     }
     for (const a of found) {
-      if (a.mention === true) {
+      if (a.mention !== undefined) {
         const only = a.subjects[0];
-        if (only !== undefined && only.type === "person") lastPeople = [people.register(only)];
+        if (only === undefined || only.type !== "person") continue;
+        if (a.mention === "topic") lastPeople = [people.register(only)];
+        else lastMentioned = [people.register(only)];
         continue;
       }
       const speaker = resolve(a.subjects);
@@ -66,6 +71,7 @@ export function extractQuotes(article: Article): QuoteSet {
         others.push({ speaker: speaker.label, text: a.text, kind: a.kind, paragraph, cue: a.cue });
       }
       lastSpeaker = speaker;
+      if (speaker.kind === "people" ? speaker.records.length === 1 : speaker.group === "unnamed" && ONE_UNNAMED_PERSON.test(speaker.label)) lastSingle = speaker;
     }
   });
 
@@ -78,7 +84,11 @@ export function extractQuotes(article: Article): QuoteSet {
           break;
         case "pronoun":
           if (lastSpeaker !== null && lastSpeaker.kind === "other" && lastSpeaker.group === "unnamed" && ONE_UNNAMED_PERSON.test(lastSpeaker.label)) return lastSpeaker;
-          if (lastPeople !== null) records.push(...lastPeople);
+          if (lastPeople !== null && lastPeople.length > 1 && lastSingle !== null) {
+            if (lastSingle.kind === "other") return lastSingle;
+            records.push(...lastSingle.records);
+          } else if (lastPeople !== null) records.push(...lastPeople);
+          else if (lastMentioned !== null) records.push(...lastMentioned);
           break;
         case "continuation":
           if (lastSpeaker !== null) return lastSpeaker;

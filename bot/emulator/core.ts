@@ -57,6 +57,10 @@ export class EmulatorCore {
   readonly flood: FloodControl;
   readonly commandLists = new Map<string, CommandList>();
   readonly menuButtons = new Map<number | "default", unknown>();
+  /** file_id → what it stands for, for every file the emulator has handed out. */
+  readonly files = new Map<string, string>();
+  /** setMyDescription and friends, by "field|language_code". */
+  readonly botTexts = new Map<string, string>();
   readonly calls: ApiCallRecord[] = [];
   readonly violations: ViolationRecord[] = [];
   readonly sentPerChat = new Map<number, number>();

@@ -6,6 +6,7 @@ import { isAllowedLink } from "./entities.js";
 
 export const MAX_INLINE_BUTTONS = 100;
 export const MAX_CALLBACK_DATA_BYTES = 64;
+export const MAX_MARKUP_JSON_LENGTH = 10_240;
 
 const INLINE_ACTIONS = [
   "url", "callback_data", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
@@ -37,6 +38,8 @@ function checkInlineKeyboard(rows: unknown): string | null {
     }
   }
   if (count > MAX_INLINE_BUTTONS) return "reply markup is too long";
+  // Telegram also refuses keyboards whose JSON passes about 10 kB, whatever the button count.
+  if (JSON.stringify(rows).length > MAX_MARKUP_JSON_LENGTH) return "reply markup is too long";
   return null;
 }
 

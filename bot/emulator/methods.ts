@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { BotCommand, InlineKeyboardMarkup, Message, MessageEntity, PhotoSize } from "grammy/types";
 import type { EmulatorCore } from "./core.js";
 import { ApiError, badRequest } from "./errors.js";
+import { isAllowedLink } from "./entities.js";
 import { checkReplyMarkup } from "./markup.js";
 import {
   optionalBoolean, optionalInteger, optionalJson, optionalString, requireChatId, type RequestParams,
@@ -96,33 +97,47 @@ function newBotMessage(core: EmulatorCore, record: ChatRecord, fill: (message: M
 }
 
 /** A photo's sizes, with ids derived from its source so the same photo keeps its file_id. */
-function photoSizes(source: string): PhotoSize[] {
+function photoSizes(core: EmulatorCore, source: string): PhotoSize[] {
   const digest = createHash("sha256").update(source).digest("base64url");
   return [
     { width: 90, height: 60, file_size: 1_200 },
     { width: 320, height: 213, file_size: 14_000 },
     { width: 800, height: 533, file_size: 61_000 },
-  ].map((size, index) => ({
-    ...size,
-    file_id: `AgACAgIAAxkBAA${digest.slice(0, 24)}${index}`,
-    file_unique_id: `AQAD${digest.slice(24, 34)}${index}`,
-  }));
+  ].map((size, index) => {
+    const file_id = `AgACAgIAAxkBAA${digest.slice(0, 24)}${index}`;
+    core.files.set(file_id, source);
+    return { ...size, file_id, file_unique_id: `AQAD${digest.slice(24, 34)}${index}` };
+  });
 }
 
-function photoSource(params: RequestParams): string {
-  const photo = params.values.photo;
-  const uploaded = params.files.get("photo");
-  if (typeof photo === "string" && photo.startsWith("attach://")) {
-    const file = params.files.get(photo.slice("attach://".length));
-    if (!file) throw badRequest(`file "${photo}" was not attached`);
+/** Where a file parameter comes from: an upload (attach:// or a part of that name), a URL or a file_id. */
+function fileSource(core: EmulatorCore, params: RequestParams, field: "photo" | "document"): string {
+  const value = params.values[field];
+  const uploaded = params.files.get(field);
+  if (typeof value === "string" && value.startsWith("attach://")) {
+    const file = params.files.get(value.slice("attach://".length));
+    if (!file) throw badRequest(`file "${value}" was not attached`);
     if (file.size === 0) throw badRequest("file must be non-empty");
     return `upload:${file.filename}:${file.size}`;
   }
   if (uploaded) return `upload:${uploaded.filename}:${uploaded.size}`;
-  if (typeof photo !== "string" || photo.length === 0) throw badRequest("there is no photo in the request");
-  if (/^https?:\/\//i.test(photo)) return photo;
-  if (/^[A-Za-z0-9_-]{20,}$/.test(photo)) return photo;
-  throw badRequest("wrong remote file identifier specified: Wrong string length");
+  if (typeof value !== "string" || value.length === 0) throw badRequest(`there is no ${field} in the request`);
+  if (/^https?:\/\//i.test(value)) {
+    if (!isAllowedLink(value)) throw badRequest("wrong HTTP URL specified");
+    return value;
+  }
+  // A file_id is only valid if Telegram issued it: here, if the emulator returned it earlier.
+  const known = core.files.get(value);
+  if (known === undefined) throw badRequest("wrong file identifier/HTTP URL specified");
+  return known;
+}
+
+function documentOf(core: EmulatorCore, source: string): NonNullable<Message["document"]> {
+  const digest = createHash("sha256").update(source).digest("base64url");
+  const name = source.startsWith("upload:") ? source.split(":")[1]! : (source.split("/").pop() ?? "file");
+  const file_id = `BQACAgIAAxkBAA${digest.slice(0, 24)}`;
+  core.files.set(file_id, source);
+  return { file_id, file_unique_id: `AgAD${digest.slice(24, 34)}`, file_name: name };
 }
 
 function sameEntities(a: readonly MessageEntity[] | undefined, b: readonly MessageEntity[] | undefined): boolean {
@@ -161,9 +176,10 @@ function checkCommands(raw: unknown): BotCommand[] {
       throw badRequest("BOT_COMMAND_INVALID");
     }
     const description = command.description;
-    if (typeof description !== "string" || description.trim().length === 0 || description.length > 256) {
-      throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
+    if (typeof description !== "string" || description.trim().length === 0) {
+      throw badRequest("command description must be non-empty");
     }
+    if (description.length > 256) throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
   }
   return (raw as BotCommand[]).map(({ command, description }) => ({ command, description }));
 }
@@ -176,6 +192,22 @@ function commandScope(params: RequestParams): { key: string; scope: Record<strin
   const language = optionalString(params, "language_code") ?? "";
   if (language !== "" && !/^[a-z]{2}$/.test(language)) throw badRequest("invalid language code specified");
   return { key: commandListKey(scope, language), scope, language };
+}
+
+function botTextKey(params: RequestParams, field: string): string {
+  const language = optionalString(params, "language_code") ?? "";
+  if (language !== "" && !/^[a-z]{2}$/.test(language)) throw badRequest("invalid language code specified");
+  return `${field}|${language}`;
+}
+
+/** setMyDescription / setMyShortDescription / setMyName: a text per language, within its limit. */
+function setBotText(core: EmulatorCore, params: RequestParams, field: string, maxLength: number): true {
+  const value = optionalString(params, field) ?? "";
+  if (value.length > maxLength) throw badRequest(`${field.toUpperCase()}_INVALID`);
+  const key = botTextKey(params, field);
+  if (value === "") core.botTexts.delete(key);
+  else core.botTexts.set(key, value);
+  return true;
 }
 
 export const METHODS: Record<string, MethodHandler> = {
@@ -226,16 +258,36 @@ export const METHODS: Record<string, MethodHandler> = {
 
   sendphoto: (params, { core }) => {
     const chatId = requireChatId(params);
-    const source = photoSource(params);
+    const source = fileSource(core, params, "photo");
     const caption = textParam(params, "caption");
     const markup = replyMarkupParam(params);
     const record = core.targetChat(chatId, "sendphoto");
     const replyTo = replyTarget(params, record);
     return newBotMessage(core, record, (message) => {
-      message.photo = photoSizes(source);
+      message.photo = photoSizes(core, source);
       if (caption.text.length > 0) withText(message, caption, "caption");
     }, replyTo, markup);
   },
+
+  senddocument: (params, { core }) => {
+    const chatId = requireChatId(params);
+    const source = fileSource(core, params, "document");
+    const caption = textParam(params, "caption");
+    const markup = replyMarkupParam(params);
+    const record = core.targetChat(chatId, "senddocument");
+    const replyTo = replyTarget(params, record);
+    return newBotMessage(core, record, (message) => {
+      message.document = documentOf(core, source);
+      if (caption.text.length > 0) withText(message, caption, "caption");
+    }, replyTo, markup);
+  },
+
+  setmydescription: (params, { core }) => setBotText(core, params, "description", 512),
+  getmydescription: (params, { core }) => ({ description: core.botTexts.get(botTextKey(params, "description")) ?? "" }),
+  setmyshortdescription: (params, { core }) => setBotText(core, params, "short_description", 120),
+  getmyshortdescription: (params, { core }) => ({ short_description: core.botTexts.get(botTextKey(params, "short_description")) ?? "" }),
+  setmyname: (params, { core }) => setBotText(core, params, "name", 64),
+  getmyname: (params, { core }) => ({ name: core.botTexts.get(botTextKey(params, "name")) ?? core.bot.first_name }),
 
   editmessagetext: (params, context) => {
     const formatted = textParam(params, "text");

@@ -37,9 +37,12 @@ export interface BotApiEmulatorOptions {
   botInfo?: Partial<UserFromGetMe>;
   /** Epoch ms; defaults to Date.now. Dates, flood windows and query expiry follow it. */
   clock?: () => number;
-  /** Messages kept per chat (default unlimited); older ones are forgotten, as if deleted. */
+  /**
+   * Messages kept per chat (default unlimited; 0 keeps none); older ones are forgotten, as if
+   * deleted. A 100k-subscriber benchmark wants a small value: every digest text is otherwise kept.
+   */
   historyLimit?: number;
-  /** API calls kept in `calls` (default unlimited). */
+  /** Newest API calls kept in `calls` (default 10,000: enough for any test, bounded for benchmarks). */
   callLogLimit?: number;
 }
 
@@ -117,7 +120,7 @@ export class BotApiEmulator {
       bot: { ...DEFAULT_BOT, ...options.botInfo },
       clock: options.clock ?? Date.now,
       historyLimit: options.historyLimit ?? Number.POSITIVE_INFINITY,
-      callLogLimit: options.callLogLimit ?? Number.POSITIVE_INFINITY,
+      callLogLimit: options.callLogLimit ?? 10_000,
     });
     let emulator: BotApiEmulator | undefined;
     const server = createServer((req, res) => {
@@ -399,6 +402,11 @@ export class BotApiEmulator {
 
   callbackQuery(id: string): CallbackQueryRecord | undefined {
     return this.core.queries.get(id);
+  }
+
+  /** Every button press so far; a query left unanswered keeps the user's spinner turning. */
+  get callbackQueries(): CallbackQueryRecord[] {
+    return this.core.queries.all();
   }
 
   stats(): EmulatorStats {

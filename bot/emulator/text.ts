@@ -44,25 +44,30 @@ export function formatText(
   const source = raw ?? "";
   if (kind === "text" && source.length === 0) throw badRequest("message text is empty");
   if (findLoneSurrogate(source) !== -1) throw badRequest("strings must be encoded in UTF-8");
+  // The Bot API server reads parse_mode first (case-insensitively, "none" = unset) and then
+  // ignores entities entirely; sending both is a bug the emulator refuses.
+  const mode = (parseMode ?? "").toLowerCase();
+  const entitiesName = kind === "text" ? "entities" : "caption_entities";
+  if (mode !== "" && mode !== "none" && entities !== undefined) {
+    throw badRequest(`can't parse entities: both parse_mode "${parseMode}" and ${entitiesName} given; Telegram would parse the text and drop the ${entitiesName}`);
+  }
   let parsed: FormattedText;
-  if (entities !== undefined) {
-    // Telegram ignores parse_mode when entities are given.
-    if (!Array.isArray(entities)) throw badRequest(`can't parse entities: ${kind === "text" ? "entities" : "caption_entities"} must be an Array`);
-    const problems = checkEntities(source, entities);
+  if (mode === "" || mode === "none") {
+    if (entities !== undefined && !Array.isArray(entities)) throw badRequest(`can't parse entities: ${entitiesName} must be an Array`);
+    const list = (entities ?? []) as unknown[];
+    const problems = checkEntities(source, list);
     if (problems.length > 0) throw badRequest(`can't parse entities: ${problems[0]}`);
-    const normalized = (entities as Record<string, unknown>[]).map(normalizeEntity).sort(compareEntities);
+    const normalized = (list as Record<string, unknown>[]).map(normalizeEntity).sort(compareEntities);
     parsed = trimFormattedText(source, normalized);
-  } else if (parseMode === undefined || parseMode === "") {
-    parsed = trimFormattedText(source, []);
-  } else if (parseMode === "HTML") {
+  } else if (mode === "html") {
     const result = parseTelegramHtml(source);
     if ("error" in result) throw badRequest(`can't parse entities: ${result.error}`);
     parsed = result;
-  } else if (parseMode === "MarkdownV2" || parseMode === "Markdown") {
+  } else if (mode === "markdownv2" || mode === "markdown") {
     // Deliberately unsupported: the bot sends entities or HTML; Markdown escaping is where bots break.
     throw badRequest(`can't parse entities: parse_mode "${parseMode}" is not supported by the emulator; send entities or HTML`);
   } else {
-    throw badRequest(`unsupported parse_mode "${parseMode}"`);
+    throw badRequest("unsupported parse_mode");
   }
   if (kind === "text") {
     if (parsed.text.length === 0) throw badRequest("message text is empty");

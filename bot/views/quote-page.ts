@@ -37,11 +37,14 @@ export function quoteWords(hit: QuoteHit, max = MAX_QUOTE_CHARS): string {
   return hit.quote.kind === "direct" ? `“${text}”` : text;
 }
 
-/** "**Name**, role" */
+const HAN = /[\u3400-\u9fff]/u;
+
+/** "**Name**, role", or "**姓名**（职务）" when the role is written in Chinese, as the article gives it. */
 export function speakerLine(hit: QuoteHit): FormattedString {
   const name = FormattedString.bold(truncate(hit.person.name, MAX_NAME_CHARS));
   const role = truncate(hit.role.trim(), MAX_ROLE_CHARS);
-  return role ? fmt`${name}, ${role}` : name;
+  if (!role) return name;
+  return HAN.test(role) ? fmt`${name}（${role}）` : fmt`${name}, ${role}`;
 }
 
 function hitText(hit: QuoteHit, showArticle: boolean, timeZone: string): FormattedString {

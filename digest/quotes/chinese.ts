@@ -56,6 +56,8 @@ interface Cue {
   subjects: SubjectRef[];
   /** The quote right before the subject (“…，”X说), claimed as X's. */
   trailingQuote: QuoteSpan | null;
+  /** A reported clause ending in a quote right before the subject ("美国有“…，”她说"). */
+  trailingClause?: [number, number] | null;
   authored: boolean;
   /** The cue takes only the quote right after it ("说出“…”"), nothing more. */
   quoteOnly?: boolean;
@@ -65,10 +67,23 @@ interface Cue {
 
 const STANCE = /(?:持|有)[^，。；\u3000]{0,8}?(?:看法|观点|觀點|态度|態度|立场|立場|意见|意見)/gu;
 
-function subjectStartBefore(masked: string, pos: number): number {
+/**
+ * Start of the subject chunk before `pos`: the previous clause boundary. A quoted name or title
+ * inside the subject ("这篇“…”的文章", "中共…在其“千人计划”指导方针中") is stepped over; a quote
+ * that closes its own clause (“…，”X说) is a boundary.
+ */
+function subjectStartBefore(masked: string, pos: number, text?: string, spans?: readonly QuoteSpan[]): number {
   let i = pos;
   while (i > 0) {
     const c = masked[i - 1]!;
+    if (c === "\u3000" && text !== undefined && spans !== undefined) {
+      const q = ownerOfQuoteEndingAt(spans, i - 1);
+      const inner = q !== null ? text[q.close - 1] : undefined;
+      if (q !== null && inner !== undefined && !"，,。！？!?；…".includes(inner) && !standaloneStart(text, q, 0) && q.close - q.open < 40) {
+        i = q.open;
+        continue;
+      }
+    }
     if (BOUNDARY.has(c)) break;
     if (c === " " && isCjk(masked[i - 2]) && isCjk(masked[i])) break;
     i--;
@@ -85,7 +100,7 @@ function rejectCue(verb: string, masked: string, start: number, end: number): bo
   const after = masked[end];
   if (before === "的" || before === "之") return true;
   // 发出警告, 作出回应, 提出建议, 遭到批评: the cue word is a noun there.
-  if (before !== undefined && "出到作做些有受遭项項种種个個番".includes(before) && verb !== "说" && verb !== "說") return true;
+  if (before !== undefined && "出到作做些有受遭项項种種个個番用".includes(before) && verb !== "说" && verb !== "說") return true;
   if (verb === "说" || verb === "說") {
     if (before !== undefined && "来來据據听聽虽雖小游遊传傳如以话話再解演学學可所者".includes(before)) return true;
     if (after !== undefined && "法服明过過客成".includes(after)) return true;
@@ -108,12 +123,16 @@ function ownerOfQuoteEndingAt(spans: readonly QuoteSpan[], close: number): Quote
   return null;
 }
 
+const CONNECTIVE_BEFORE = /(?:^|[，,：:。；！？\s])(?:因此|所以|但是|但|而且|而|并且|並且|并|並|那么|那麼|然而|不过|不過|因为|因為|甚至|此外|同时|同時|他说|她说|他說|她說)\s*$/u;
+
+/** A quote that opens a clause of its own: after punctuation, another quote, or a bare connective ("因此“…”"). */
 function standaloneStart(text: string, span: QuoteSpan, floor: number): boolean {
   let i = span.open - 1;
   while (i >= floor && text[i] === " ") i--;
   if (i < floor) return true;
   const c = text[i]!;
-  return BOUNDARY.has(c) || "”」』\u0022".includes(c);
+  if (BOUNDARY.has(c) || "”」』\u0022".includes(c)) return true;
+  return CONNECTIVE_BEFORE.test(text.slice(Math.max(floor, span.open - 8), span.open));
 }
 
 function followingChar(text: string, pos: number): string | undefined {
@@ -133,20 +152,24 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     const verbStart = start + negation.length;
     const end = start + m[0].length;
     if (rejectCue(verb, masked, verbStart, verbStart + verb.length + (m[3]?.length ?? 0))) continue;
-    const subjectStart = subjectStartBefore(masked, start);
+    const subjectStart = subjectStartBefore(masked, start, text, spans);
     const parsed = parseZhSubject(text.slice(subjectStart, start), known);
     const after = masked[end];
     const punctFollow = after === undefined || "，,：:\u3000 。！？；".includes(after);
     const subjects = parsed.kind === "refs" ? parsed.refs : [];
     const tell = verb === "告诉" || verb === "告訴";
-    if (!punctFollow && !tell) {
+    // “…，”X说 / “…”X解释了…: a quote right before the subject is X's, whatever follows the verb.
+    const quoteBefore = subjectStart > 0 && masked[subjectStart - 1] === "\u3000" ? ownerOfQuoteEndingAt(spans, subjectStart - 1) : null;
+    const hasSpeaker = subjects.some((r) => r.type === "person" || r.type === "pronoun");
+    if (!punctFollow && !tell && !(quoteBefore !== null && hasSpeaker)) {
       // Content glued to the verb ("拜登认为中国…"): only for verbs that take a clause, with a subject.
       if (!tb.direct.has(verb)) continue;
       if (subjects.length === 0 && !/[并並也还還更同时時]$/u.test(text.slice(subjectStart, start))) continue;
     }
     if (tb.weak.has(verb) && !subjects.some((r) => r.type === "person" || r.type === "pronoun")) continue;
     const only = subjects.length === 1 ? subjects[0]! : null;
-    if (only !== null && only.type === "other" && (only.label.length > 16 || CLAUSE_START.test(only.label))) continue;
+    const authors = only !== null && only.type === "other" && AUTHORS.test(only.label);
+    if (!authors && only !== null && only.type === "other" && (only.label.length > 16 || CLAUSE_START.test(only.label))) continue;
     let contentStart = end;
     if (verb === "说出" || verb === "說出") {
       // "说出“…”": the quoted words are all that was said.
@@ -163,10 +186,17 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     }
     while (contentStart < text.length && "，,：: ".includes(text[contentStart]!)) contentStart++;
     let trailingQuote: QuoteSpan | null = null;
-    if (subjectStart > 0 && masked[subjectStart - 1] === "\u3000") {
-      const q = ownerOfQuoteEndingAt(spans, subjectStart - 1);
-      if (q !== null && standaloneStart(text, q, 0)) trailingQuote = q;
+    let trailingClause: [number, number] | null = null;
+    if (quoteBefore !== null) {
+      if (standaloneStart(text, quoteBefore, 0)) trailingQuote = quoteBefore;
+      else {
+        // "美国有“义务解决更深层次的结构性问题，”她说": the clause ending in the quote is hers.
+        let s0 = quoteBefore.open;
+        while (s0 > 0 && !SENTENCE_END.has(masked[s0 - 1]!) && masked[s0 - 1] !== "：") s0--;
+        trailingClause = [s0, quoteBefore.close + 1];
+      }
     }
+    if (!punctFollow && (trailingQuote !== null || trailingClause !== null)) contentStart = text.length; // "解释了…观点": no more words
     const chunk = text.slice(subjectStart, start);
     if (/^[来來]$/u.test(chunk.trim()) && masked[subjectStart - 1] === "\u3000") {
       // "即以“只保留一个骨架”来形容…": the quoted words are the sentence subject's.
@@ -178,7 +208,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       continue;
     }
     let refs: SubjectRef[] = parsed.kind === "refs" ? parsed.refs : [{ type: "continuation" }];
-    if (only !== null && only.type === "other" && AUTHORS.test(only.label)) refs = [{ type: "authors", label: only.label }];
+    if (authors && only !== null && only.type === "other") refs = [{ type: "authors", label: only.label }];
     if (parsed.kind === "empty") {
       // A subjectless clause early in a sentence: the sentence's own subject, if it names a person.
       const fromSentence = sentenceSubject(text, masked, subjectStart, found, known);
@@ -193,6 +223,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       negated: negation.length > 0,
       subjects: refs,
       trailingQuote,
+      trailingClause,
       authored: AUTHORED.test(chunk) && refs.every((r) => r.type === "person"),
     });
   }
@@ -253,7 +284,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
   return kept;
 }
 
-const AUTHORS = /^(?:这篇|這篇|该|該|此|那篇|两位|兩位|二位)?(?:[^，。]{0,20}的)?(?:文章|报告|報告|作者|文)$/u;
+const AUTHORS = /^(?:这篇|這篇|该|該|此|那篇|两位|兩位|二位)?(?:[^，。]{0,24}的)?(?:文章|报告|報告|作者|文)$/u;
 const LATIN_PAREN = /[（(]\s*[A-Za-z][^（）()]*[)）]/u;
 
 /**
@@ -296,7 +327,7 @@ function mentions(text: string, masked: string, found: readonly Cue[], known: Kn
     if (parsed.kind !== "refs" || parsed.refs.length !== 1 || parsed.refs[0]!.type !== "person") continue;
     const ref = parsed.refs[0]!;
     if (ref.role.length === 0) continue;
-    out.push({ subjects: [ref], text: "", kind: "indirect", cue: "", mention: true, at: m.index });
+    out.push({ subjects: [ref], text: "", kind: "indirect", cue: "", mention: "topic", at: m.index });
   }
   return out;
 }
@@ -329,7 +360,17 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
     const c = found[k]!;
     const next = found[k + 1];
     let end = text.length;
-    if (next !== undefined) end = next.trailingQuote !== null ? next.trailingQuote.open : next.subjectStart;
+    if (next !== undefined) end = next.trailingQuote !== null ? next.trailingQuote.open : next.trailingClause ? Math.max(c.contentStart, next.trailingClause[0]) : next.subjectStart;
+    if (c.trailingClause) {
+      const [a, b] = c.trailingClause;
+      const clause = trimIndirect(text.slice(a, b));
+      if (hasWords(clause, 4) && !covered.some(([x, y]) => a < y && b > x)) {
+        out.push({ subjects: c.subjects, text: clause, kind: "indirect", cue: c.cue, at: a });
+        covered.push([a, b]);
+        const q = spans.find((sp) => sp.open >= a && sp.close < b && sp.close === b - 1);
+        if (q !== undefined) claimed.add(q);
+      }
+    }
     if (c.trailingQuote !== null && !claimed.has(c.trailingQuote)) {
       const q = quoteText(text, c.trailingQuote);
       if (hasWords(q, 2)) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.cue, at: c.trailingQuote.open });

@@ -16,15 +16,27 @@ const VERBS = [
   "confirmed", "confirms", "denied", "denies", "replied", "replies", "responded", "responds", "retorted", "retorts",
   "quipped", "urged", "urges", "promised", "promises", "emphasised", "emphasized", "pointed out", "points out",
   "called", "calls", "alleged", "alleging", "reported", "reports", "agreed", "agrees", "explaining", "saying",
+  "puts it", "put it",
 ];
 const VERB_RE = new RegExp(`\\b(${VERBS.map((v) => v.replace(" ", "\\s+")).join("|")})\\b|\\b(according\\s+to)\\b`, "giu");
 
-const HONORIFICS = /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|President|President-elect|Senator|Sen|Rep|General|Gen|Governor|Judge|Sir|Dame|Lord|Lady|Ambassador|Minister|Premier|Chancellor|Secretary|Mayor|Maulana)\.?$/u;
-const ORG_WORDS = /\b(?:Watch|Times|Post|University|Institute|Committee|Department|Ministry|Party|Government|Council|Court|Agency|Bank|Office|Company|Corp|Inc|Association|Foundation|Center|Centre|Group|News|Journal|Forum|Network|Service|Commission|Union|Organisation|Organization|Congress|Senate|House|Pentagon|Army|Navy|Administration|Campaign|Library|School|College|Board|Fund|Trust|Media|Guardian|Economist|Reuters|Bloomberg|Press|Daily|Review|Voices|Coalition|Alliance|League|Parliament|Cabinet|State|States|Nations|Kingdom|Republic|Facebook|Google|Twitter|Apple|Microsoft|Amazon|Huawei|Taobao|WeChat|Bilibili)\b/u;
+const HONORIFICS = /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|President|President-elect|Senator|Sen|Rep|General|Gen|Governor|Judge|Sir|Dame|Lord|Lady|Ambassador|Minister|Premier|Chancellor|Secretary|Mayor)\.?$/u;
+const ORG_WORDS = /\b(?:Accountability|Tech|Technology|Research|Policy|Initiative|Project|Program|Programme|Society|Club|Chamber|Industry|Corporation|Ltd|LLC|Watch|Times|Post|University|Institute|Committee|Department|Ministry|Party|Government|Council|Court|Agency|Bank|Office|Company|Corp|Inc|Association|Foundation|Center|Centre|Group|News|Journal|Forum|Network|Service|Commission|Union|Organisation|Organization|Congress|Senate|House|Pentagon|Army|Navy|Administration|Campaign|Library|School|College|Board|Fund|Trust|Media|Guardian|Economist|Reuters|Bloomberg|Press|Daily|Review|Voices|Coalition|Alliance|League|Parliament|Cabinet|State|States|Nations|Kingdom|Republic|Facebook|Google|Twitter|Apple|Microsoft|Amazon|Huawei|Taobao|WeChat|Bilibili)\b/u;
 const PLACES = new Set(["China", "America", "Britain", "Pakistan", "India", "Japan", "Korea", "Taiwan", "Russia", "France", "Germany", "Europe", "Beijing", "Washington", "London", "Myanmar", "Iran", "Australia", "Canada", "Hong", "Kong", "Afghanistan", "Gwadar", "Islamabad", "Karachi", "Lahore", "Balochistan", "Xinjiang", "Chinese", "American", "British", "Pakistani", "Indian", "Japanese", "Korean", "Taiwanese", "Russian", "French", "German", "European", "Burmese", "Iranian", "Canadian", "Australian"]);
+/** Capitalised words of a title or an office, stripped from the front of a name run. */
+const TITLE_WORDS = new Set([
+  "Assistant", "Associate", "Foreign", "Minister", "Ministry", "Professor", "Governor", "Former", "Prime", "Vice", "Deputy", "Chief",
+  "Senior", "Secretary", "Director", "President", "President-elect", "Chairman", "Chair", "Ambassador", "Consul", "General", "Premier",
+  "Acting", "Interim", "Executive", "State", "Defence", "Defense", "Affairs", "Home", "Interior", "Finance", "Trade", "Commerce",
+  "Senator", "Representative", "Congressman", "Congresswoman", "Judge", "Justice", "Mayor", "Admiral", "Colonel", "Captain",
+  "Lieutenant", "Commander", "Spokesman", "Spokeswoman", "Spokesperson", "Dean", "Economist", "Editor", "Founder", "Leader",
+  "Political", "Science", "Studies", "Officer", "Adviser", "Advisor", "National", "Security", "Council", "Department",
+  "Dr", "Mr", "Mrs", "Ms", "Miss", "Prof", "Sir", "Dame", "Lord", "Lady", "Gen", "Sen", "Rep",
+]);
 const PARTICLES = new Set(["de", "van", "von", "der", "ul", "al", "bin", "da", "di", "le", "la", "ur", "el"]);
 const PRONOUN_SINGULAR = /^(?:he|she|He|She)$/u;
-const PRONOUN_PLURAL = /^(?:they|They|we|We)$/u;
+const PRONOUN_PLURAL = /^(?:they|They|we|We|it|It)$/u;
+const DETERMINERS = /^(?:A|An|One|Some|Many|Another|Two|Three|Several|Most|Other|Others|Few|Both|Critics|Officials|Experts|Analysts|People|My|Our|His|Her|Their|Your|Its|This|That|These|Those|Such|Each|Every|No|All|Recent|Local|Western|Chinese|American|Pakistani)$/u;
 const LEADING = /^(?:(?:but|and|yet|so|still|however|indeed|meanwhile|moreover|now|then|also|instead|thus|as|even|later|earlier|today|recently|last\s+\w+|on\s+\w+\s+\w+|in\s+\w+(?:\s+\w+)?)\s*,?\s+)+/iu;
 const ABBREVIATIONS = /(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Prof|Inc|Co|vs|etc|No|U\.S|U\.K|Ph\.D)|\b[A-Z])$/u;
 
@@ -45,12 +57,15 @@ function isBoundaryChar(c: string | undefined): boolean {
   return c === undefined || c === "\u3000" || ".;:!?".includes(c);
 }
 
-/** Start of the sentence containing `pos` (masked text: quotes are filler). */
-function sentenceStart(masked: string, pos: number): number {
+/**
+ * Start of the sentence containing `pos`. `masked` has quotes as filler; a quote that ends its
+ * own sentence (“….” Next) closes the sentence too, and that is read from `text`.
+ */
+function sentenceStart(text: string, masked: string, pos: number): number {
   for (let i = pos - 1; i > 0; i--) {
     const c = masked[i]!;
     if ((c === "." || c === "!" || c === "?" || c === ";") && masked[i + 1] === " " && !ABBREVIATIONS.test(masked.slice(Math.max(0, i - 6), i))) return i + 1;
-    if (c === "\u3000" && masked[i + 1] === " " && /[.!?]/u.test(masked[i - 1] === "\u3000" ? "." : "")) return i + 1;
+    if (c === "\u3000" && masked[i + 1] === " " && /[.!?]/u.test(text[i - 1] ?? "") && masked[i - 1] === "\u3000" && /[A-Z\u3000]/u.test(masked[i + 2] ?? "")) return i + 1;
   }
   return 0;
 }
@@ -90,44 +105,63 @@ function nameRuns(tokens: readonly string[]): Array<[number, number]> {
   return runs;
 }
 
+function stripPossessive(w: string): string {
+  return w.replace(/[’']s$/u, "");
+}
+
 function classifyName(phrase: string, known: KnownPeople): SubjectRef | null {
-  const clean = phrase.replace(/[’']s$/u, "").trim();
+  const clean = phrase.replace(/[’']s$/u, "").replace(/[,;:.]+$/u, "").trim();
   const tokens = clean.split(/\s+/u).filter((t) => t.length > 0);
   if (tokens.length === 0) return null;
-  if (tokens.length === 1 && PRONOUN_SINGULAR.test(tokens[0]!)) return { type: "pronoun" };
-  if (tokens.length === 1 && PRONOUN_PLURAL.test(tokens[0]!)) return { type: "other", label: tokens[0]!, group: "unnamed" };
+  const lastTok = tokens[tokens.length - 1]!;
+  if (PRONOUN_SINGULAR.test(lastTok)) return { type: "pronoun" };
+  if (tokens.length === 1 && PRONOUN_PLURAL.test(lastTok)) return { type: "other", label: lastTok, group: "unnamed" };
   const first = tokens[0]!;
-  if ((/^[a-z]/u.test(first) && !HONORIFICS.test(first)) || /^(?:A|An|One|Some|Many|Another|Two|Three|Several|Most|Other|Others|Few|Both|Critics|Officials|Experts|Analysts|People)$/u.test(first)) {
-    // "a senior official", "one professor", "people involved in the process"
+  if ((/^[a-z]/u.test(first) && !HONORIFICS.test(first)) || DETERMINERS.test(first)) {
+    // "a senior official", "one professor", "people involved in the process", "My friend’s parents"
     return { type: "other", label: clean, group: "unnamed" };
   }
-  const runs = nameRuns(tokens);
-  const last = runs.at(-1);
-  if (last === undefined) return { type: "other", label: clean, group: "unnamed" };
-  let [a, b] = last;
-  // "X of Y": the person is the run before "of".
-  const ofAt = tokens.indexOf("of");
-  if (ofAt > 0) {
-    const before = runs.filter(([, e]) => e <= ofAt).at(-1);
-    if (before !== undefined && before[1] === ofAt) [a, b] = before;
-  }
-  let words = tokens.slice(a, b).map((w) => w.replace(/[,.;:]$/u, ""));
-  if (words[0] === "The" || words[0] === "the") return { type: "other", label: clean, group: "org" };
-  const run = words.join(" ");
-  if (known.isKnown(run)) return { type: "person", surface: run, romanized: null, role: "" };
+  // The name is the run of capitalised words that ends the phrase ("…Minister Nong Rong").
+  let b = tokens.length;
+  let a = b;
+  while (a > 0 && (NAME_TOKEN.test(tokens[a - 1]!) || (PARTICLES.has(tokens[a - 1]!) && a < b))) a--;
+  let words = tokens.slice(a, b);
   let hasHonorific = false;
-  while (words.length > 1 && (HONORIFICS.test(words[0]!) || PLACES.has(words[0]!.replace(/[’']s$/u, "")) || /[’']s$/u.test(words[0]!))) {
-    if (HONORIFICS.test(words[0]!)) hasHonorific = true;
-    words = words.slice(1);
+  const strip = (ws: string[]): string[] => {
+    let out = ws;
+    while (out.length > 1 && (TITLE_WORDS.has(stripPossessive(out[0]!).replace(/\.$/u, "")) || PLACES.has(stripPossessive(out[0]!)) || /[’']s$/u.test(out[0]!))) {
+      if (HONORIFICS.test(out[0]!)) hasHonorific = true;
+      out = out.slice(1);
+    }
+    return out;
+  };
+  words = strip(words);
+  let name = words.join(" ");
+  const orgLike = (n: string): boolean => ORG_WORDS.test(n) || /[a-z][A-Z]/u.test(n) || /^[A-Z0-9]{2,}$/u.test(n) || PLACES.has(n) || TITLE_WORDS.has(n) || /[’']s$/u.test(n);
+  if (words.length === 0 || orgLike(name)) {
+    // "Ronan Lee of Queen Mary University", "Johnny Patterson of Hong Kong Watch": the run before "of".
+    const ofAt = tokens.indexOf("of");
+    if (ofAt > 0 && NAME_TOKEN.test(tokens[ofAt - 1]!)) {
+      let s2 = ofAt;
+      while (s2 > 0 && NAME_TOKEN.test(tokens[s2 - 1]!)) s2--;
+      const before = strip(tokens.slice(s2, ofAt));
+      const n = before.join(" ");
+      if (before.length > 0 && !orgLike(n)) return person(n, hasHonorific, tokens, s2, ofAt, known);
+    }
+    return { type: "other", label: clean, group: "org" };
   }
-  const name = words.join(" ");
-  const surface = hasHonorific ? run.slice(run.indexOf(words[0]!) - (run.split(" ")[0]!.length + 1)).trim() : name;
-  if (ORG_WORDS.test(name) || /^[A-Z0-9]{2,}$/u.test(name) || PLACES.has(name)) return { type: "other", label: clean, group: "org" };
-  if (known.isKnown(name)) return { type: "person", surface: hasHonorific ? surface : name, romanized: null, role: roleOf(tokens, a, b) };
-  if (words.length === 1 && !hasHonorific && a === 0 && tokens.length > b && /^(?:a|an|the|one)$/u.test(tokens[b] ?? "")) {
-    return { type: "person", surface: name, romanized: null, role: "" };
-  }
-  return { type: "person", surface: hasHonorific ? surface : name, romanized: null, role: roleOf(tokens, a, b) };
+  if (a === b) return { type: "other", label: clean, group: "unnamed" };
+  if (name.length === 0) return null;
+  return person(name, hasHonorific, tokens, a, b, known);
+}
+
+function person(name: string, hasHonorific: boolean, tokens: readonly string[], a: number, b: number, known: KnownPeople): SubjectRef {
+  const run = tokens.slice(a, b).join(" ");
+  const honorific = tokens.slice(a, b).find((w) => HONORIFICS.test(w) && /^(?:Mr|Mrs|Ms|Miss|Dr)\.?$/u.test(w));
+  const surface = hasHonorific && honorific !== undefined ? `${honorific} ${name}` : name;
+  void run;
+  void known;
+  return { type: "person", surface, romanized: null, role: roleOf(tokens, a, b) };
 }
 
 function roleOf(tokens: readonly string[], a: number, b: number): string {
@@ -140,6 +174,12 @@ function roleOf(tokens: readonly string[], a: number, b: number): string {
 function subjectBefore(text: string, from: number, to: number, known: KnownPeople): SubjectRef | null {
   let phrase = text.slice(from, to).trim().replace(/^[,;:\s]+/u, "").replace(LEADING, "");
   if (phrase.length === 0) return null;
+  // "he quoted Mao Zedong and said": the subject of the first verb speaks.
+  if (/\s(?:and|but|then)$/u.test(phrase)) {
+    const lead = /^(?:(he|she|He|She)|((?:(?:Mr|Mrs|Ms|Dr)\s+)?[A-Z][\p{L}’'-]*(?:\s+[A-Z][\p{L}’'-]*)*))\s+[a-z]/u.exec(phrase);
+    if (lead === null) return null;
+    phrase = lead[1] ?? lead[2] ?? "";
+  }
   // Drop a trailing appositive: "Muhammad Safdar, an Islamabad-based researcher,"
   const appos = /^(.*?),\s*(?:a|an|the|who|which|one|whose|now|then|formerly|its|his|her)\b.*,?$/u.exec(phrase);
   if (appos !== null && appos[1] !== undefined && appos[1].length > 0) phrase = appos[1];
@@ -171,6 +211,41 @@ function subjectAfter(text: string, from: number, known: KnownPeople): { ref: Su
   return { ref: classifyName(phrase, known), end: from + (m?.[0].length ?? 0) };
 }
 
+const NAMED_PERSON = /\b(?:(?:Mr|Mrs|Ms|Dr)\s+)?[A-Z][\p{L}’'-]+(?:\s+(?:[A-Z][\p{L}’'-]+|ul|al|bin|de|van|von))*/gu;
+
+/** The one person (known, or with an honorific) named outside quotes in [from, to), if exactly one. */
+function personInSentence(text: string, masked: string, from: number, to: number, known: KnownPeople): SubjectRef | null {
+  let found: SubjectRef | null = null;
+  NAMED_PERSON.lastIndex = from;
+  for (let m = NAMED_PERSON.exec(masked); m !== null && m.index < to; m = NAMED_PERSON.exec(masked)) {
+    const ref = classifyName(text.slice(m.index, m.index + m[0].length), known);
+    if (ref === null || ref.type !== "person") continue;
+    if (!known.isKnown(ref.surface) && !/^(?:Mr|Mrs|Ms|Dr)\s/u.test(ref.surface) && ref.surface.split(" ").length < 2) continue;
+    if (found !== null && found.type === "person" && found.surface !== ref.surface) return null;
+    found = ref;
+  }
+  return found;
+}
+
+/** Sentences that open with a person's name: whom a pronoun means when nobody has spoken yet. */
+function sentenceSubjects(text: string, masked: string, known: KnownPeople): Attribution[] {
+  const out: Attribution[] = [];
+  const starts = [0];
+  for (let i = 1; i < masked.length - 1; i++) {
+    const c = masked[i]!;
+    if ((c === "." || c === "!" || c === "?") && masked[i + 1] === " " && !ABBREVIATIONS.test(masked.slice(Math.max(0, i - 6), i))) starts.push(i + 2);
+  }
+  for (const s of starts) {
+    const m = /^(?:(?:Mr|Mrs|Ms|Dr)\s+)?[A-Z][\p{L}’'-]+(?:\s+(?:[A-Z][\p{L}’'-]+|ul|al|bin))*(?=\s+[a-z])/u.exec(masked.slice(s, s + 80));
+    if (m === null) continue;
+    const ref = classifyName(m[0], known);
+    if (ref === null || ref.type !== "person") continue;
+    if (!known.isKnown(ref.surface) && !/^(?:Mr|Mrs|Ms|Dr)\s/u.test(m[0]) && ref.surface.split(" ").length < 2) continue;
+    out.push({ subjects: [ref], text: "", kind: "indirect", cue: "", mention: "fallback", at: s });
+  }
+  return out;
+}
+
 /** Every attribution in the block, in reading order. */
 export function readEnglishBlock(text: string, known: KnownPeople): Attribution[] {
   const spans = findQuoteSpans(text);
@@ -181,7 +256,7 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
     const verb = (m[1] ?? m[2] ?? "").replace(/\s+/gu, " ");
     const verbStart = m.index;
     const verbEnd = m.index + m[0].length;
-    const sStart = sentenceStart(masked, verbStart);
+    const sStart = sentenceStart(text, masked, verbStart);
     const sEnd = sentenceEnd(masked, verbEnd);
     if (/^according to$/iu.test(verb)) {
       const { ref, end } = subjectAfter(text, verbEnd, known);
@@ -193,11 +268,18 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
       found.push({ verbStart, verbEnd, verb, inverted: true, subjects: [ref], subjectEdge: end, trailingQuote: null, content });
       continue;
     }
-    // Inverted when a comma or a closing quote comes right before the verb.
+    // Inverted when a comma or a closing quote comes right before the verb and a name (or he/she,
+    // or a determiner) right after it: "…,” says Mr Perry" — not "X, a professor, says that…".
     let p = verbStart - 1;
     while (p >= 0 && masked[p] === " ") p--;
     const prev = masked[p];
-    const inverted = prev === "," || prev === "\u3000";
+    const nextWord = /^\s*([\p{L}’'-]+)/u.exec(masked.slice(verbEnd))?.[1] ?? "";
+    const nameNext = /^[A-Z]/u.test(nextWord) || /^(?:a|an|the|one|another)$/u.test(nextWord);
+    const inverted = (prev === "," || prev === "\u3000") && nameNext && nextWord !== "that";
+    const before = masked.slice(Math.max(0, verbStart - 12), verbStart);
+    if (/\b(?:been|be|being|was|were|is|are)\s+$/u.test(before) && /^(?:told|called|reported|said)$/u.test(verb)) continue;
+    if (/^(?:add|adds|added|call|calls|called|point|points|report|reports|reported)$/u.test(verb) && /^(?:to|for|on|up|off|in)$/u.test(nextWord)) continue;
+    if (/^(?:called|calls)$/u.test(verb) && !spans.some((sp) => sp.open > verbEnd && sp.open - verbEnd < 40)) continue;
     if (inverted) {
       const { ref, end } = subjectAfter(text, verbEnd, known);
       if (ref === null || ref.type === "pronoun" && !/^\s*(?:he|she)\b/iu.test(text.slice(verbEnd))) continue;
@@ -217,35 +299,44 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
       return -1;
     })();
     if (qBefore > from) from = qBefore;
-    const subject = subjectBefore(text, from, verbStart, known);
+    let subject = subjectBefore(text, from, verbStart, known);
     if (subject === null) continue;
+    if (subject.type === "pronoun") {
+      // "When Ronan Lee … conducted field work, “…”, he writes": the person this sentence names.
+      const named = personInSentence(text, masked, sStart, from, known);
+      if (named !== null) subject = named;
+    }
     if (subject.type === "other" && subject.label.split(/\s+/u).length > 8) continue;
     const trailingQuote = qBefore > 0 && /^[\s,]*$/u.test(masked.slice(qBefore, from)) ? quoteEndingNear(spans, masked, from + (text.slice(from, verbStart).length - text.slice(from, verbStart).trimStart().length)) : null;
     // What follows the verb: skip the listener of "told" and a "that".
     let c = verbEnd;
     const after = masked.slice(c);
-    const listener = /^\s*(?:(?:me|us|him|her|them|reporters|journalists|officials|The\s+\w+|the\s+\w+|[A-Z]\w+)\s*)?(?:that\s+)?/u.exec(after);
-    if (/^(?:told|tells)$/u.test(verb) && listener !== null) c += listener[0].length;
-    else {
+    const listener = /^\s*(?:(?:me|us|him|her|them|reporters|journalists|The\s+\w+|the\s+\w+|[A-Z]\w+)\s*)?(?:that\s+|,\s*|:\s*)?/u.exec(after);
+    if (/^(?:told|tells)$/u.test(verb)) {
+      // "told me that…", "told The Economist:" — but "told officials to check…" reports no words.
+      if (listener === null || !/(?:that\s+|[,:]\s*)$/u.test(listener[0])) c = masked.length;
+      else c += listener[0].length;
+    } else {
       const that = /^\s*,?\s*(?:that\s+)?/u.exec(after);
       if (that !== null) c += that[0].length;
     }
     let content: [number, number] | null = null;
-    if (c < masked.length && masked[c] !== "." && masked[c] !== ",") content = [c, sEnd];
+    if (trailingQuote !== null) content = null;
+    else if (c < masked.length && masked[c] !== "." && masked[c] !== ",") content = [c, sEnd];
     else if (trailingQuote === null && c < masked.length && masked[c] === ",") {
       const nextQ = spans.find((s) => s.open > c && s.open <= c + 3);
       if (nextQ !== undefined) content = [nextQ.open, nextQ.closed ? nextQ.close + 1 : text.length];
     }
     found.push({ verbStart, verbEnd, verb, inverted: false, subjects: [subject], subjectEdge: from, trailingQuote, content });
   }
-  return toAttributions(text, masked, spans, found);
+  return toAttributions(text, masked, spans, found, sentenceSubjects(text, masked, known));
 }
 
 function stripOuter(s: string): string {
   return s.replace(/^[\s,;:—–-]+/u, "").replace(/[\s,;:—–-]+$/u, "");
 }
 
-function toAttributions(text: string, masked: string, spans: readonly QuoteSpan[], found: EnCue[]): Attribution[] {
+function toAttributions(text: string, masked: string, spans: readonly QuoteSpan[], found: EnCue[], named: Attribution[]): Attribution[] {
   const out: Attribution[] = [];
   const claimed = new Set<QuoteSpan>();
   const covered: Array<[number, number]> = [];
@@ -253,9 +344,13 @@ function toAttributions(text: string, masked: string, spans: readonly QuoteSpan[
     if (c.trailingQuote !== null && !claimed.has(c.trailingQuote)) {
       claimed.add(c.trailingQuote);
       const q = text.slice(c.trailingQuote.open + 1, c.trailingQuote.close).trim();
-      if (q.length > 1) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.verb });
+      if (q.length > 1) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.verb, at: c.trailingQuote.open });
     }
-    if (c.content === null) continue;
+    if (c.content === null) {
+      // Nothing said in this sentence, but "he" now means this speaker.
+      if (c.trailingQuote === null) out.push({ subjects: c.subjects, text: "", kind: "indirect", cue: c.verb, at: c.verbStart });
+      continue;
+    }
     const [a, b] = c.content;
     covered.push([a, b]);
     const inside = spans.filter((s) => s.open >= a && s.open < b);
@@ -263,11 +358,11 @@ function toAttributions(text: string, masked: string, spans: readonly QuoteSpan[
     const body = stripOuter(text.slice(a, b)).replace(/[.]$/u, "");
     if (only !== undefined && inside.length === 1 && stripOuter(masked.slice(a, b)).replace(/[.]$/u, "").replace(/\u3000/gu, "").length === 0) {
       claimed.add(only);
-      out.push({ subjects: c.subjects, text: text.slice(only.open + 1, only.close).trim(), kind: "direct", cue: c.verb });
+      out.push({ subjects: c.subjects, text: text.slice(only.open + 1, only.close).trim(), kind: "direct", cue: c.verb, at: a });
       continue;
     }
     for (const s of inside) claimed.add(s);
-    if (/[\p{L}]{2,}/u.test(body)) out.push({ subjects: c.subjects, text: body, kind: "indirect", cue: c.verb });
+    out.push({ subjects: c.subjects, text: /[\p{L}]{2,}/u.test(body) ? body : "", kind: "indirect", cue: c.verb, at: a });
   }
   for (const span of spans) {
     if (claimed.has(span) || covered.some(([a, b]) => span.open >= a && span.open < b)) continue;
@@ -278,7 +373,10 @@ function toAttributions(text: string, masked: string, spans: readonly QuoteSpan[
     const q = text.slice(span.open + 1, span.close).trim();
     if (q.split(/\s+/u).length < 4) continue;
     const previous = found.filter((c) => c.verbStart < span.open).at(-1);
-    out.push({ subjects: previous?.subjects ?? [{ type: "continuation" }], text: q, kind: "direct", cue: "“”" });
+    // No cue before it in this paragraph: the person the paragraph's sentence names, if any.
+    const subject = named.filter((a) => (a.at ?? 0) < span.open).at(-1);
+    out.push({ subjects: previous?.subjects ?? subject?.subjects ?? [{ type: "continuation" }], text: q, kind: "direct", cue: "“”", at: span.open });
   }
-  return out;
+  out.push(...named);
+  return out.sort((x, y) => (x.at ?? 0) - (y.at ?? 0));
 }

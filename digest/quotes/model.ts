@@ -24,8 +24,12 @@ export interface Attribution {
   cue: string;
   /** The subjects published it as a text (an article, a report): "文章说" later means them. */
   authored?: boolean;
-  /** A person introduced in full (role + name + romanised name) without speaking: the new topic. */
-  mention?: boolean;
+  /**
+   * A person named without speaking. "topic": introduced in full (role + name + romanised name),
+   * the one a following pronoun means. "fallback": named as a sentence subject, the one a pronoun
+   * means only when nobody has spoken yet.
+   */
+  mention?: "topic" | "fallback";
   /** Position in the block, for reading order. */
   at?: number;
 }

@@ -51,7 +51,7 @@ const FRAME_TOKENS = [
   "发表讲话", "讲话时", "演讲时", "致辞时", "通过推特", "透过推特", "以中文", "以英文", "以书面", "书面",
   "公开信", "发表演说", "发表谈话", "发表文章", "在推特上", "在脸书上", "在社交媒体上", "答问时", "回应时",
   "记者会上", "对记者", "向记者", "对媒体", "向媒体", "上发文", "中写道", "文中", "信中", "在信中", "在文中",
-  "以…身分", "当时", "会见时", "会谈后", "会谈时", "访问时", "期间", "之际", "时", "中", "上",
+  "回应", "答复", "随后", "当时", "会见时", "会谈后", "会谈时", "访问时", "期间", "之际", "时", "中", "上",
 ];
 
 /** Places that name a country or government when they stand as a subject ("台湾说"). */
@@ -68,14 +68,14 @@ const PLACES = [
 const MANNER_TAIL = /[\u4e00-\u9fff]{1,3}地$/u;
 /** "以欧盟轮值主席国外长的身分": in what capacity. */
 const CAPACITY_TAIL = /以[^，。]{0,30}?(?:身分|身份|名义|名義|角度)$/u;
-const TIME_TAIL = /(?:[0-9０-９]{1,4}(?:年|月|日|号|號)|[上下本这這]?(?:周|週|星期)[一二三四五六日天末]|[上下]午|晚间|晚間|早上|凌晨)$/u;
+const TIME_TAIL = /(?:[0-9０-９]{1,2}月(?:上旬|中旬|下旬|初|底|中)|[0-9０-９]{1,4}(?:年|月|日|号|號)|[上下本这這]?(?:周|週|星期)[一二三四五六日天末]|[上下]午|晚间|晚間|早上|凌晨)$/u;
 const LATIN_PAREN_TAIL = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]\s*$/u;
 const LATIN_PAREN_ANY = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]/gu;
 const LATIN_NAME_TAIL = /(?:^|[^A-Za-z.'’\-])((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la))*)$/u;
 const HAN_NAME = /^[\u3400-\u9fff]{2,4}$/u;
 const TRANSLIT_NAME = /^[\u3400-\u9fff]{1,8}(?:[·•‧・\-－‐][\u3400-\u9fff]{1,8}){1,3}$/u;
 /** Characters that rarely occur in personal names but often in clauses mistaken for them. */
-const NOT_IN_NAMES = /[的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並]/u;
+const NOT_IN_NAMES = /[的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並拒绝絕购購买買遍续續过過推持]/u;
 /** A bare word starting like this is a phrase, not a name ("有观察", "美国共", "大多数"). */
 const NOT_BARE_NAME_START = /^[有大各每全该該这這那其本我你他她它美中英法德日俄韩韓欧歐亚亞非澳加台港多少许許诸諸几幾两兩]/u;
 const NOT_IN_BARE_NAMES = /[国國人们們数數次仅僅续續持观觀点點党黨共外交会會部府界方家者]/u;
@@ -114,6 +114,9 @@ export function stripFraming(s: string): string {
     // "在接受美国之音采访时", "在该智库…发表的文章中": from the last 在 (a name rarely holds one).
     const at = Math.max(s.lastIndexOf("在"), s.lastIndexOf("於"));
     if (at > 0 && s.length - at <= 45) s = s.slice(0, at);
+    // "以带有嘲讽意味的公开信", "以书面": the means, not the source.
+    const by = s.lastIndexOf("以");
+    if (by > 0 && s.length - by <= 25) s = s.slice(0, by);
     const yu = s.search(/于(?=[0-9０-９本上今去周週星])/u);
     if (yu > 0) s = s.slice(0, yu);
     const interview = s.search(/(?:接受|答复|答覆|回复|回覆|回答|以书面回覆|以書面回覆)[^，。]{0,30}?(?:采访|採訪|访问|訪問|专访|專訪|提问|提問|询问|詢問)(?:时|時)?$/u);
@@ -172,6 +175,17 @@ function lastTitle(s: string): { start: number; end: number } | null {
   return null;
 }
 
+/** The name at the end of a role phrase whose name is certain (a romanised name follows it). */
+function tailName(s: string): string | null {
+  let cut = Math.max(s.lastIndexOf("的"), s.lastIndexOf("、"), s.lastIndexOf("，"));
+  const title = lastTitle(s);
+  if (title !== null && title.end < s.length) cut = Math.max(cut, title.end - 1);
+  const rest = s.slice(cut + 1);
+  if (rest.length === 0) return null;
+  if (rest.length <= 4 || TRANSLIT_NAME.test(rest) || [...rest].every((c) => TRANSLIT_CHARS.has(c) || c === "·")) return rest;
+  return rest.slice(-3);
+}
+
 function stripNameSuffix(s: string): string {
   for (const suf of t().suffixes) if (s.length > suf.length + 1 && s.endsWith(suf)) return s.slice(0, -suf.length);
   return s;
@@ -225,6 +239,11 @@ function parseSingle(raw: string, known: KnownPeople): SubjectRef | null {
     const possessive = s.slice(title.end).startsWith("的");
     let rest = s.slice(title.end).replace(/^的/u, "");
     rest = stripNameSuffix(rest);
+    if (rest.length > 0 && romanized !== null) {
+      // A romanised name in parentheses vouches for the Han name right before it.
+      const name = tailName(rest);
+      if (name !== null) return { type: "person", surface: name, romanized, role: trimRole(s.slice(0, s.length - name.length)) };
+    }
     if (rest.length > 0) {
       // "…教授曹良铉" vouches for the name; "分析人士的普遍" does not.
       if (looksLikeName(rest, !possessive)) return { type: "person", surface: rest, romanized, role: trimRole(s.slice(0, title.end)) };
@@ -248,6 +267,16 @@ function parseSingle(raw: string, known: KnownPeople): SubjectRef | null {
   }
   const bare = stripNameSuffix(s);
   if (looksLikeName(bare)) return { type: "person", surface: bare, romanized, role: "" };
+  if (romanized !== null) {
+    const name = tailName(bare);
+    if (name !== null) return { type: "person", surface: name, romanized, role: trimRole(bare.slice(0, bare.length - name.length)) };
+  }
+  // "37岁的田飞龙": a descriptor, then the name.
+  const of = bare.lastIndexOf("的");
+  if (of >= 0 && of < bare.length - 1) {
+    const after = bare.slice(of + 1);
+    if (looksLikeName(after) || known.knownEndingAt(after, after.length) === after) return { type: "person", surface: after, romanized, role: trimRole(bare.slice(0, of)) };
+  }
   // "蓬佩奥检讨美国自身政策错误时": a known person doing something, then speaking.
   if (/[时時]$/u.test(s)) {
     for (let n = Math.min(8, s.length - 1); n >= 2; n--) {

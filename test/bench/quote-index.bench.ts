@@ -16,6 +16,8 @@ import { createQuoteIndex, shortId, type IndexedArticle } from "../../digest/quo
 import type { QuoteSet } from "../../digest/types.js";
 
 const ARTICLES = Number(process.env.QUOTE_BENCH_ARTICLES ?? 100_000);
+/** Set to make every copy's quote texts distinct (worst case for the topic index's memory). */
+const DISTINCT_TEXTS = process.env.QUOTE_BENCH_DISTINCT_TEXTS === "1";
 const RENAME_EVERY = 4;
 const NAME_VARIANTS = 500;
 
@@ -52,7 +54,8 @@ function scaled(i: number): { article: IndexedArticle; quotes: QuoteSet } {
     url: `${source.article.url}#${copy}`,
     publishedAt: source.article.publishedAt + copy * 60_000,
   };
-  const quotes = copy % RENAME_EVERY === 1 ? renamed(source.quotes, copy % NAME_VARIANTS) : source.quotes;
+  let quotes = copy % RENAME_EVERY === 1 ? renamed(source.quotes, copy % NAME_VARIANTS) : source.quotes;
+  if (DISTINCT_TEXTS) quotes = { ...quotes, quotes: quotes.quotes.map((q) => ({ ...q, text: `${q.text} [${copy}]` })) };
   return { article, quotes };
 }
 
@@ -114,6 +117,7 @@ console.log(
   JSON.stringify(
     {
       articles: ARTICLES,
+      distinctTexts: DISTINCT_TEXTS,
       stats: index.stats(),
       buildMs: Math.round(buildMs),
       heapDeltaMB: Math.round(heapDelta / 2 ** 20),

@@ -13,7 +13,7 @@ const root = new URL("../../", import.meta.url).pathname;
 async function ingestCli(args: string[], env: Record<string, string>) {
   return run(process.execPath, ["--import", "tsx", "bot/cli/ingest.ts", ...args], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, REDIS_URL: "", ...env },
     timeout: 60_000,
   });
 }

@@ -204,14 +204,17 @@ describe("/quotes and /experts", () => {
     }
   });
 
-  it("suggests the nearest names when nothing matches", async () => {
-    const calls = h.sent(await h.send("/quotes 曹良"));
-    const result = h.deps.quotes.search("曹良", { limit: 5 });
-    if (result.total === 0) {
-      expect(String(calls[0]!.payload.text)).toContain("No quotes found");
-    }
+  it("suggests the nearest names as buttons when nothing matches", async () => {
+    const reply = h.sent(await h.send("/quotes 曹良铭"))[0]!;
+    expect(String(reply.payload.text)).toContain("No quotes found for “曹良铭”");
+    expect(String(reply.payload.text)).toContain("Perhaps you mean");
+    const suggestion = buttonsOf(reply).find((b) => b.text === "曹良铉")!;
+    expect(suggestion.callback_data).toMatch(/^op:[0-9a-z]{8}:0$/);
+    const opened = h.sent(await h.press(suggestion.callback_data));
+    expect(String(opened[0]!.payload.text)).toMatch(/^曹良铉: 1–5 of \d+ quotes/);
     const none = h.sent(await h.send("/quotes Zzyzx Qwertyuiop"))[0]!;
-    expect(String(none.payload.text)).toContain("No quotes found for “Zzyzx Qwertyuiop”");
+    expect(String(none.payload.text)).toBe("No quotes found for “Zzyzx Qwertyuiop”.");
+    expect(h.violations).toEqual([]);
   });
 
   it("shows the most-quoted experts with roles, deep links and buttons", async () => {

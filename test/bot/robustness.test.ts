@@ -3,6 +3,7 @@
  * floods, group chats, edits, blocked chats, failures inside a feature. Polite answers or
  * silence, never a crash, never a message Telegram refuses.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createHarness, TOKEN } from "./harness.js";
 
@@ -38,6 +39,28 @@ describe("hostile input", () => {
     expect(quotes).toContain("<b>bold</b> *star*");
     expect(h.violations).toEqual([]);
   });
+});
+
+describe("any text at all", () => {
+  it("gets an answer Telegram accepts and never an error, for every command and argument", async () => {
+    const h = await createHarness();
+    const commands = ["/start", "/help", "/latest", "/full", "/quotes", "/experts", "/search", "/lang", "/stats", "/nope", ""];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...commands),
+        fc.oneof(fc.string({ unit: "grapheme", maxLength: 120 }), fc.string({ unit: "binary", maxLength: 60 }), fc.constantFrom("<b>", "*_", "&amp;", "a_", "q_", "曹良鉉", "\u0000")),
+        async (command, argument) => {
+          const text = command ? `${command} ${argument}` : argument;
+          if (!text.trim()) return;
+          const calls = await h.send(text, { userId: 8800 });
+          for (const c of calls) expect(c.error, `${c.method} for ${JSON.stringify(text)}`).toBeUndefined();
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(h.violations).toEqual([]);
+    expect(h.logs.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+  }, 120_000);
 });
 
 describe("commands nobody handles", () => {
@@ -118,6 +141,24 @@ describe("floods, failures and blocked users", () => {
     expect(all.filter((t) => t.includes("a lot of messages"))).toHaveLength(1);
     // Another user is not affected.
     expect(texts(await h.send("/help", { userId: 8101 }))[0]).toContain("What I can do");
+  });
+
+  it("waits out a 429 and resends (auto-retry sits above the transport)", async () => {
+    const h = await createHarness();
+    let refused = 0;
+    h.failWhen((method) =>
+      method === "sendMessage" && refused++ === 0
+        ? { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }
+        : undefined,
+    );
+    const started = Date.now();
+    const calls = await h.send("/help");
+    expect(calls.map((c) => [c.method, c.error?.error_code ?? 200])).toEqual([
+      ["sendMessage", 429],
+      ["sendMessage", 200],
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(calls[1]!.payload.text).toBe(calls[0]!.payload.text);
   });
 
   it("logs a failing feature with the update id, never the token, and apologises", async () => {

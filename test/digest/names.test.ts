@@ -6,6 +6,7 @@ import {
   normalizeName,
   splitSurnameTitle,
   stripCjkTitle,
+  stripTitles,
   toSimplified,
   toTraditional,
   undoubleName,
@@ -95,6 +96,13 @@ describe("surname + title", () => {
 
   it("does not take full names for surname + title", () => {
     for (const name of ["曹良铉", "王文", "蓬佩奥", "Mr Mg Mg Kyaw", "Donald Trump", "教授"]) expect(isSurnameTitle(name), name).toBe(false);
+  });
+
+  it("strips Latin titles from a key", () => {
+    expect(stripTitles(normalizeName("President Donald Trump"))).toBe(normalizeName("Donald Trump"));
+    expect(stripTitles(normalizeName("Mr Mg Mg Kyaw"))).toBe(normalizeName("Mg Mg Kyaw"));
+    expect(stripTitles(normalizeName("Donald Trump"))).toBeNull();
+    expect(stripTitles(normalizeName("Professor"))).toBeNull();
   });
 
   it("strips a title around a full name", () => {

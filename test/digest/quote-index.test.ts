@@ -102,6 +102,19 @@ describe("QuoteIndex over the gold corpus", () => {
     expect(index.search("半导体", { limit: 5 }).match).toBe("topic");
   });
 
+  it.each([
+    ["President Donald Trump", "Donald Trump"],
+    ["曹良铉教授", "曹良铉"],
+    ["总统蔡英文", "蔡英文"],
+    ["北京大学国家发展研究院院长姚洋", "姚洋"],
+    ["旅德记者长平", "长平"],
+    ["中国外交部长王毅", "王毅"],
+  ])("finds %s by the name inside it", (query, name) => {
+    const result = index.search(query, { limit: 100 });
+    expect(result.match).toBe("name");
+    expect(personHits(result.hits).map(hitKey).sort()).toEqual(goldQuotesOf([name]).sort());
+  });
+
   it("ranks name > alias > partial > topic within one result", () => {
     const result = index.search("拜登", { limit: 1000 });
     const kinds = result.hits.map((h) => h.match);
@@ -309,6 +322,23 @@ describe("updates", () => {
     expect(english.map(hitKey).sort()).toEqual(goldQuotesOf(["Mike Pompeo"], [gold("en_002")]).sort());
     expect(chinese.map(hitKey).sort()).toEqual(goldQuotesOf(["蓬佩奥"], [gold("zh_006")]).sort());
     expect(english[0]?.person.id).not.toBe(chinese[0]?.person.id);
+  });
+
+  it("stays correct when an article is re-ingested many times with new texts", () => {
+    const index = indexOf([seed]);
+    const article = goldIndexedArticle(seed);
+    const full = goldToQuoteSet(seed);
+    const cho = normalizeName("曹良铉");
+    const version = (i: number): QuoteSet => ({
+      ...full,
+      quotes: full.quotes.map((q) => (q.speaker === cho ? { ...q, text: `${q.text}（第${i}版）` } : q)),
+    });
+    for (let i = 0; i < 1500; i++) index.upsert(article, version(i));
+    expect(index.stats()).toEqual({ articles: 1, persons: indexOf([seed]).stats().persons, quotes: full.quotes.length });
+    expect(index.search("第1499版", { limit: 100 }).total).toBe(full.quotes.filter((q) => q.speaker === cho).length);
+    expect(index.search("第1498版", { limit: 100 }).total).toBe(0);
+    expect(index.search("第7版", { limit: 100 }).total).toBe(0);
+    expect(personHits(index.search("曹良铉", { limit: 100 }).hits).every((h) => h.quote.text.endsWith("（第1499版）"))).toBe(true);
   });
 
   it("remove of an unknown id is a no-op", () => {

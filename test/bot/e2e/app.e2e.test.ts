@@ -158,6 +158,7 @@ describe("things that go wrong", () => {
     const chatId = 2201;
     const [quotes] = await say(chatId, "/quotes 曹良铉");
     const next = buttons(quotes!).find((b) => b.text === "Next ›")!;
+    await say(chatId, "/lang zh");
     // Restart: same data, new process state.
     await app.stop();
     app = createApp({ config, logger, onUpdateHandled: (id) => handled.add(id) });
@@ -172,7 +173,12 @@ describe("things that go wrong", () => {
     });
     const shown = await press(chatId, quotes!, next.data);
     expect(shown).toEqual([]);
-    expect(await answered).toMatch(/out of date/);
+    // In Chinese: the language chosen with /lang before the restart is kept.
+    expect(await answered).toBe("这个按钮已过期，请重新发送命令。");
+    // What users chose survived the restart: the subscription and the interface language.
+    expect((await app.deps.subscribers.get(2001))?.status).toBe("active");
+    const [greeting] = await say(chatId, "/start");
+    expect(greeting!.text).toContain("你好");
     expect(emulator.chat(chatId).messages.find((m) => m.message_id === quotes!.message_id)?.text).toBe(quotes!.text);
   }, 60_000);
 

@@ -82,6 +82,14 @@ describe("HTML parse mode", () => {
     expect(lastViolation()).toBe(`Bad Request: can't parse entities: ${reason}`);
   });
 
+  it("refuses parse_mode together with entities (Telegram would silently drop the entities)", async () => {
+    const [code, description] = await failure(api.sendMessage(CHAT, "<b>x</b>", { parse_mode: "HTML", entities: [{ type: "italic", offset: 0, length: 1 }] }));
+    expect(code).toBe(400);
+    expect(description).toMatch(/both parse_mode "HTML" and entities given/);
+    // parse_mode is case-insensitive on the Bot API
+    expect((await api.sendMessage(CHAT, "<b>x</b>", { parse_mode: "html" as never })).entities).toEqual([{ type: "bold", offset: 0, length: 1 }]);
+  });
+
   it("treats Markdown modes as violations", async () => {
     const [code, description] = await failure(api.sendMessage(CHAT, "*bold*", { parse_mode: "MarkdownV2" }));
     expect(code).toBe(400);
@@ -232,7 +240,8 @@ describe("photos", () => {
     expect(sent.caption).toBe("cap");
     expect(sent.caption_entities).toEqual([{ type: "italic", offset: 0, length: 3 }]);
     const again = await api.sendPhoto(CHAT, sent.photo![2]!.file_id);
-    expect(again.photo?.length).toBe(3);
+    expect(again.photo?.map((size) => size.file_unique_id)).toEqual(sent.photo?.map((size) => size.file_unique_id));
+    expect(await failure(api.sendPhoto(CHAT, "AgACAgIAAxkBAAmadeUpFileId000"))).toEqual([400, "Bad Request: wrong file identifier/HTTP URL specified"]);
   });
 
   it("accepts an uploaded file through multipart/form-data", async () => {
@@ -298,6 +307,14 @@ describe("other methods", () => {
     } finally {
       await small.close();
     }
+  });
+
+  it("sends documents and keeps bot descriptions per language", async () => {
+    const sent = await api.sendDocument(CHAT, new InputFile(Buffer.from("full article text"), "article.txt"), { caption: "Full text" });
+    expect(sent.document?.file_name).toBe("article.txt");
+    await api.setMyDescription("Daily news digest", { language_code: "en" });
+    expect(await api.getMyDescription({ language_code: "en" })).toEqual({ description: "Daily news digest" });
+    expect(await failure(api.setMyShortDescription("s".repeat(121)))).toEqual([400, "Bad Request: SHORT_DESCRIPTION_INVALID"]);
   });
 
   it("serves GET requests with a query string, like the real Bot API", async () => {

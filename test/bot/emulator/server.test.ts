@@ -47,7 +47,7 @@ describe("getMe and routing", () => {
   });
 
   it("says so when a real Bot API method is not emulated yet", async () => {
-    const error = await new Api(TOKEN, { apiRoot: emulator.apiRoot }).sendDice(1).catch((e: unknown) => e as GrammyError);
+    const error = await new Api(TOKEN, { apiRoot: emulator.apiRoot }).sendDice(1, "🎲").catch((e: unknown) => e as GrammyError);
     expect((error as GrammyError).error_code).toBe(501);
     expect((error as GrammyError).description).toMatch(/does not serve sendDice yet/);
     expect(emulator.violations).toHaveLength(1);
@@ -150,6 +150,7 @@ describe("a grammY bot driven from the user's side", () => {
       expect(edited).toMatchObject({ message_id: menu.message_id, text: "Latest digest", entities: [{ type: "bold", offset: 0, length: 6 }] });
       expect(edited.reply_markup).toBeUndefined();
       expect(emulator.callbackQuery(press.callback_query!.id)).toMatchObject({ answered: true, answer: { text: "Loading" } });
+      expect(emulator.callbackQueries.filter((query) => !query.answered)).toEqual([]);
 
       const typed = emulator.userSends("typo", { chatId: 11 });
       emulator.editUserMessage({ chatId: 11, messageId: typed.message!.message_id, text: "fixed" });

@@ -190,6 +190,8 @@ describe("two processes claiming from one SQLite file", () => {
          if (batch.length === 0) break;
          for (const item of batch) got.push(item.id);
          if ((await outbox.ack(batch.map((i) => i.id), worker)) !== batch.length) throw new Error("ack refused");
+         // A pause like a real send's, so that on a loaded machine one process cannot drain it all alone.
+         await new Promise((resolve) => setTimeout(resolve, 1));
        }
        db.close();
        process.stdout.write(JSON.stringify(got) + "\\n");

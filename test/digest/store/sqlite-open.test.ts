@@ -66,7 +66,7 @@ describe("openSqlite", () => {
     expect(c.pragma("busy_timeout", { simple: true })).toBe(1234);
     expect(db.schemaVersion).toBe(MIGRATIONS.length);
     const tables = c.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(["articles", "kv"]);
+    expect(tables).toEqual(["articles", "kv", "locks", "outbox_digests", "outbox_items", "subscribers"]);
     db.close();
     db.close(); // closing twice is harmless
     expect(userVersion(db.file)).toBe(MIGRATIONS.length);

@@ -1,0 +1,37 @@
+/**
+ * The words of a digest message in the bot's two interface languages. Kept apart from the .ftl
+ * files only until the lead moves them there; the Fluent form of each entry is in its comment,
+ * under the key it should get.
+ */
+
+export type DigestLang = "en" | "zh";
+
+export interface DigestStrings {
+  /** digest-header = { $count -> [one] Digest · { $date } · 1 new article *[other] Digest · { $date } · { $count } new articles } */
+  header(date: string, count: number): string;
+  /** digest-more = …and { $count } more → /latest */
+  more(count: number): string;
+  /** digest-full-button = { $n } · Full text */
+  fullButton(n: number): string;
+  /** digest-quotes-button = { $n } · Quotes */
+  quotesButton(n: number): string;
+}
+
+export const DIGEST_STRINGS: Readonly<Record<DigestLang, DigestStrings>> = {
+  en: {
+    header: (date, count) => `📰 Digest · ${date} · ${count === 1 ? "1 new article" : `${count} new articles`}`,
+    more: (count) => `…and ${count} more → /latest`,
+    fullButton: (n) => `${n} · Full text`,
+    quotesButton: (n) => `${n} · Quotes`,
+  },
+  zh: {
+    // digest-header = 新闻摘要 · { $date } · { $count } 篇新文章
+    header: (date, count) => `📰 新闻摘要 · ${date} · ${count} 篇新文章`,
+    // digest-more = ……另有 { $count } 篇 → /latest
+    more: (count) => `……另有 ${count} 篇 → /latest`,
+    // digest-full-button = { $n } · 全文
+    fullButton: (n) => `${n} · 全文`,
+    // digest-quotes-button = { $n } · 引语
+    quotesButton: (n) => `${n} · 引语`,
+  },
+};

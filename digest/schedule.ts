@@ -1,0 +1,183 @@
+/**
+ * The digest's clock (issue 5, "Scheduling"): one node-cron task at DIGEST_CRON in DIGEST_TZ
+ * (a sixth, leading seconds field is allowed) that calls `run`. One task serves every subscriber,
+ * so the next run time is computed once per tick by node-cron, never per subscriber.
+ *
+ * `noOverlap`: a tick that comes while the previous run (or one started with `runNow`, e.g. an
+ * admin's /digest) is still going is skipped and logged, never queued behind it.
+ * A bad expression or zone is refused when the schedule is created, with a message that names the
+ * setting, the value and what is wrong, so the process stops at start instead of never firing.
+ */
+import { createTask, validateDetailed, type ScheduledTask } from "node-cron";
+
+/** The subset of a pino logger the schedule uses (pino's `(fields, message)` call shape). */
+export interface ScheduleLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+  debug?(fields: object, message: string): void;
+}
+
+export interface DigestScheduleOptions<T> {
+  /** Five fields, or six with seconds first ("*\/30 * * * * *"). */
+  cron: string;
+  /** IANA time zone the expression is read in. */
+  tz: string;
+  /** The job; receives the instant the tick was due (epoch ms). */
+  run: (firedAt: number) => Promise<T>;
+  logger?: ScheduleLogger;
+  /** For logs and node-cron's task list. */
+  name?: string;
+}
+
+export interface ScheduleRun<T> {
+  /** Epoch ms the run was due (a tick) or asked for (runNow). */
+  firedAt: number;
+  reason: "scheduled" | "manual";
+  startedAt: number;
+  finishedAt: number;
+  result?: T;
+  error?: Error;
+}
+
+export interface DigestSchedule<T> {
+  readonly cron: string;
+  readonly tz: string;
+  /** Starts the ticks. Idempotent. */
+  start(): Promise<void>;
+  /** Stops the ticks and waits for a run in progress to finish. Idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Runs the job now (outside the cron ticks), unless a run is in progress: then it resolves with
+   * `{ busy: true }` and nothing runs.
+   */
+  runNow(now?: number): Promise<{ busy: true } | { busy: false; run: ScheduleRun<T> }>;
+  /** When the next tick is due (epoch ms), or null when stopped. */
+  nextRunAt(): number | null;
+  lastRun(): ScheduleRun<T> | null;
+  isRunning(): boolean;
+}
+
+/** DIGEST_CRON or DIGEST_TZ is not usable: the schedule is not created. */
+export class ScheduleConfigError extends Error {
+  override name = "ScheduleConfigError";
+  constructor(
+    readonly setting: "DIGEST_CRON" | "DIGEST_TZ",
+    readonly value: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${setting}=${JSON.stringify(value)} cannot be used: ${problem}`, options);
+  }
+}
+
+/** Throws ScheduleConfigError unless `cron` is a five- or six-field expression node-cron accepts. */
+export function requireCronExpression(cron: string): void {
+  const trimmed = cron.trim();
+  if (trimmed === "") throw new ScheduleConfigError("DIGEST_CRON", cron, "it is empty (expected e.g. \"0 8 * * *\")");
+  const check = validateDetailed(trimmed);
+  if (!check.valid) {
+    const problems = check.errors.map((e) => (e.field === "expression" ? e.message : `${e.field}: ${e.message}`));
+    throw new ScheduleConfigError(
+      "DIGEST_CRON",
+      cron,
+      `${problems.join("; ")} (five fields "minute hour day month weekday", or six with seconds first)`,
+    );
+  }
+}
+
+/** Throws ScheduleConfigError unless `tz` is an IANA zone this runtime knows. */
+export function requireScheduleTimeZone(tz: string): void {
+  // node-cron does not check the zone: an unknown one leaves a task that never fires.
+  if (tz.trim() === "") throw new ScheduleConfigError("DIGEST_TZ", tz, "it is empty (expected e.g. \"UTC\" or \"Asia/Taipei\")");
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+  } catch (error) {
+    throw new ScheduleConfigError("DIGEST_TZ", tz, "it is not an IANA time zone (e.g. \"UTC\", \"Asia/Taipei\", \"Europe/Berlin\")", {
+      cause: error,
+    });
+  }
+}
+
+const silentLogger: ScheduleLogger = { info() {}, warn() {}, error() {} };
+
+export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): DigestSchedule<T> {
+  requireCronExpression(options.cron);
+  requireScheduleTimeZone(options.tz);
+  const cron = options.cron.trim();
+  const { tz } = options;
+  const logger = options.logger ?? silentLogger;
+  const name = options.name ?? "digest";
+
+  let task: ScheduledTask | null = null;
+  let current: Promise<ScheduleRun<T>> | null = null;
+  let last: ScheduleRun<T> | null = null;
+  let next: number | null = null;
+
+  const execute = (firedAt: number, reason: ScheduleRun<T>["reason"]): Promise<ScheduleRun<T>> => {
+    const startedAt = Date.now();
+    const running = (async (): Promise<ScheduleRun<T>> => {
+      try {
+        const result = await options.run(firedAt);
+        return { firedAt, reason, startedAt, finishedAt: Date.now(), result };
+      } catch (cause) {
+        const error = cause instanceof Error ? cause : new Error(String(cause));
+        logger.error({ err: error, schedule: name, firedAt: new Date(firedAt).toISOString() }, "digest run failed");
+        return { firedAt, reason, startedAt, finishedAt: Date.now(), error };
+      }
+    })();
+    current = running;
+    void running.then((run) => {
+      last = run;
+      if (current === running) current = null;
+    });
+    return running;
+  };
+
+  const onTick = async (context: { date: Date }): Promise<void> => {
+    const firedAt = context.date.getTime();
+    if (current !== null) {
+      // An admin's /digest (runNow) may be running: node-cron's noOverlap does not know about it.
+      logger.warn({ schedule: name, firedAt: new Date(firedAt).toISOString() }, "digest tick skipped: the previous run is still going");
+      return;
+    }
+    await execute(firedAt, "scheduled");
+    next = task?.getNextRun()?.getTime() ?? null;
+  };
+
+  return {
+    cron,
+    tz,
+    async start() {
+      if (task !== null) return;
+      task = createTask(cron, onTick, {
+        name,
+        timezone: tz,
+        noOverlap: true,
+        logger: {
+          info: (message) => logger.info({ schedule: name }, message),
+          warn: (message) => logger.warn({ schedule: name }, message),
+          error: (message, err) => logger.error({ schedule: name, err: err ?? message }, String(message)),
+          debug: (message) => logger.debug?.({ schedule: name }, String(message)),
+        },
+      });
+      await task.start();
+      next = task.getNextRun()?.getTime() ?? null;
+      logger.info({ schedule: name, cron, tz, nextRunAt: next === null ? null : new Date(next).toISOString() }, "digest schedule started");
+    },
+    async stop() {
+      const stopping = task;
+      task = null;
+      next = null;
+      if (stopping !== null) await stopping.destroy();
+      if (current !== null) await current;
+    },
+    async runNow(now = Date.now()) {
+      if (current !== null) return { busy: true };
+      return { busy: false, run: await execute(now, "manual") };
+    },
+    nextRunAt: () => next,
+    lastRun: () => last,
+    isRunning: () => current !== null,
+  };
+}
