@@ -54,6 +54,8 @@ export interface App {
 }
 
 const PAGE = 500;
+/** How long start waits for the Bot API to answer getMe. */
+const START_TIMEOUT_MS = 20_000;
 
 /** Fills the quote index and the search index from every stored article, in ingest order. */
 export async function loadIndexes(store: ArticleStore, quotes: QuoteIndex, search: ArticleSearch): Promise<number> {
@@ -107,9 +109,13 @@ export function createApp(options: AppOptions): App {
   });
   const transport = options.transport ?? (config.webhook ? "webhook" : "polling");
   let runner: RunnerHandle | null = null;
+  /** Aborted by stop(): a start still waiting for the Bot API gives up. */
+  const stopping = new AbortController();
   let server: Server | null = null;
 
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    // stop() during start: do not begin anything new (polling after a stop would never end).
+    if (stopping.signal.aborted) throw new AppStartError(name, { cause: new Error("the app is stopping") });
     try {
       return await work();
     } catch (cause) {
@@ -141,11 +147,15 @@ export function createApp(options: AppOptions): App {
       const indexed = await step("index build", () => loadIndexes(storage.articles, quotes, search));
       logger.info({ ...lastIngest, ...quotes.stats(), indexed, ms: now() - started }, "ingested and indexed");
 
-      await step("getMe", () => bot.init());
+      // auto-retry would retry an unreachable TELEGRAM_API_ROOT forever: give the first call a deadline.
+      const deadline = AbortSignal.any([AbortSignal.timeout(START_TIMEOUT_MS), stopping.signal]);
+      await step(`getMe at ${config.apiRoot}`, () => bot.init(deadline as Parameters<typeof bot.init>[0]));
       await step("setMyCommands", () => publishCommands(bot, i18n));
       if (transport === "polling") {
         await step("deleteWebhook", () => bot.api.deleteWebhook());
-        runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+        await step("long polling", async () => {
+          runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES } } });
+        });
         logger.info({ bot: bot.botInfo.username, apiRoot: config.apiRoot }, "long polling");
       } else if (transport === "webhook" && config.webhook) {
         server = await step("webhook server", () => startWebhookServer(bot, config.webhook!, logger));
@@ -159,6 +169,7 @@ export function createApp(options: AppOptions): App {
       }
     },
     async stop() {
+      stopping.abort();
       if (runner?.isRunning()) await runner.stop();
       runner = null;
       if (server) {

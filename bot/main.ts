@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   try {
     await app.start();
   } catch (error) {
+    // A signal during start aborts it: that is a clean stop, not a failure.
+    if (stopping) return void (await stopping);
     await app.stop().catch(() => {});
     throw error;
   }

@@ -78,16 +78,36 @@ function foldVariants(s: string): string {
   return s.replace(VARIANT_PATTERN, (c) => VARIANTS[c] ?? c);
 }
 
+/**
+ * Short strings (names, queries) are converted again and again, and an OpenCC call allocates
+ * ~15 kB: remember the last few thousand results.
+ */
+const CONVERSION_CACHE_LIMIT = 5_000;
+const CACHEABLE_LENGTH = 64;
+const simplifiedCache = new Map<string, string>();
+const traditionalCache = new Map<string, string>();
+
+function cached(cache: Map<string, string>, s: string, convert: (s: string) => string): string {
+  if (s.length > CACHEABLE_LENGTH) return convert(s);
+  let out = cache.get(s);
+  if (out === undefined) {
+    out = convert(s);
+    if (cache.size >= CONVERSION_CACHE_LIMIT) cache.clear();
+    cache.set(s, out);
+  }
+  return out;
+}
+
 /** Traditional → Simplified (OpenCC t→cn) plus the variant characters OpenCC does not fold. */
 export function toSimplified(s: string): string {
   if (!HAN.test(s)) return s;
-  return foldVariants(t2s()(s));
+  return cached(simplifiedCache, s, (x) => foldVariants(t2s()(x)));
 }
 
 /** Simplified → Traditional (OpenCC cn→tw). */
 export function toTraditional(s: string): string {
   if (!HAN.test(s)) return s;
-  return s2t()(foldVariants(s));
+  return cached(traditionalCache, s, (x) => s2t()(foldVariants(x)));
 }
 
 /**

@@ -200,6 +200,29 @@ function deleteFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): boolean {
 }
 
 /**
+ * Of many newest-first lists, the at most `n` whose first kept entry is among the `n` best first
+ * entries: no other list can contribute to the first `n` of the merge (a topic word may match
+ * thousands of texts).
+ */
+function listsThatCanLead(lists: QuoteEntry[][], n: number, keep?: (entry: QuoteEntry) => boolean): QuoteEntry[][] {
+  const best: Array<{ head: QuoteEntry; list: QuoteEntry[] }> = [];
+  // Later lists tend to be newer (ids follow ingest order): visiting them first fills `best` with
+  // winners early, so most lists are rejected by one comparison.
+  for (let i = lists.length - 1; i >= 0; i--) {
+    const list = lists[i] ?? [];
+    const head = keep ? list.find(keep) : list[0];
+    if (!head) continue;
+    const worst = best[best.length - 1];
+    if (best.length >= n && worst && newestFirst(head, worst.head) >= 0) continue;
+    let at = best.length;
+    while (at > 0 && newestFirst(head, (best[at - 1] as { head: QuoteEntry }).head) < 0) at--;
+    best.splice(at, 0, { head, list });
+    if (best.length > n) best.pop();
+  }
+  return best.map((b) => b.list);
+}
+
+/**
  * Walks several newest-first lists as one, skipping `offset`, taking `limit` (entries `keep`
  * rejects are passed over). A binary heap of list heads: a popular surname can bring hundreds of lists.
  */
@@ -210,6 +233,7 @@ function mergeNewestFirst(
   keep?: (entry: QuoteEntry) => boolean,
 ): QuoteEntry[] {
   if (lists.length === 1 && !keep) return (lists[0] ?? []).slice(offset, offset + limit);
+  if (lists.length > offset + limit) lists = listsThatCanLead(lists, offset + limit, keep);
   // Heap items: [list index, position in that list].
   const heap: Array<[number, number]> = [];
   const head = (item: [number, number]): QuoteEntry | undefined => lists[item[0]]?.[item[1]];
@@ -1067,8 +1091,16 @@ export function createQuoteIndex(): QuoteIndex {
         }
         if (quotes > 0) rows.push({ person: p, quotes, articles: withQuotes.size });
       }
-      rows.sort((a, b) => b.quotes - a.quotes || b.articles - a.articles);
-      return rows.slice(0, Math.max(0, limit)).map((r) => ({ person: viewOf(r.person), quotes: r.quotes, articles: r.articles }));
+      const ranked = rows.map((r) => ({ person: viewOf(r.person), quotes: r.quotes, articles: r.articles }));
+      // Ties broken by name and id so that the order does not depend on ingest order.
+      ranked.sort(
+        (a, b) =>
+          b.quotes - a.quotes ||
+          b.articles - a.articles ||
+          (a.person.name < b.person.name ? -1 : a.person.name > b.person.name ? 1 : 0) ||
+          (a.person.id < b.person.id ? -1 : a.person.id > b.person.id ? 1 : 0),
+      );
+      return ranked.slice(0, Math.max(0, limit));
     },
     stats() {
       return { articles: articles.size, persons: persons.size, quotes: quoteCount };

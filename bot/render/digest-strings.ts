@@ -35,3 +35,17 @@ export const DIGEST_STRINGS: Readonly<Record<DigestLang, DigestStrings>> = {
     quotesButton: (n) => `${n} · 引语`,
   },
 };
+
+/** Replies to an admin's /digest (admin-only, so English is enough until the lead moves them to .ftl). */
+export const DIGEST_ADMIN_STRINGS = {
+  /** digest-admin-busy = A digest run is already going; try again in a moment. */
+  busy: "A digest run is already going; try again in a moment.",
+  /** digest-admin-nothing = Nothing new for any of the { $subscribers } active subscribers: no digest queued. */
+  nothing: (subscribers: number) => `Nothing new for any of the ${subscribers} active subscribers: no digest queued.`,
+  /** digest-admin-done = Queued { $digests } digest(s) for { $chats } chats ({ $already } were queued before). */
+  done: (digests: number, chats: number, already: number) =>
+    `Queued ${digests} digest${digests === 1 ? "" : "s"} for ${chats} chat${chats === 1 ? "" : "s"}` +
+    (already > 0 ? ` (${already} were queued before).` : "."),
+  /** digest-admin-failed = The digest run failed: { $error } */
+  failed: (error: string) => `The digest run failed: ${error}`,
+} as const;

@@ -30,9 +30,9 @@ const BOUNDARY = new Set([..."，。；！？：,;!?\u3000\n"]);
 const SENTENCE_END = new Set([..."。！？!?"]);
 const OPENERS = new Set([..."“「『\u0022"]);
 /** A chunk opening like this is a clause of the statement, not its source ("如果美国发布声明表示…"). */
-const CLAUSE_START = /^(?:如果|若|假如|虽然|雖然|因为|因為|即使|即便|当|當|一旦|只要|无论|無論|既然|如同|就像|为了|為了|由于|由於|是否|这些|這些|这|這|那|它|它们|它們)/u;
+const CLAUSE_START = /^(?:以|有意|想要|希望|打算|准备|準備|企图|企圖|试图|試圖|如果|若|假如|虽然|雖然|因为|因為|即使|即便|当|當|一旦|只要|无论|無論|既然|如同|就像|为了|為了|由于|由於|是否|这些|這些|这|這|那|它|它们|它們)/u;
 /** A statement published as a text: its authors stay its source ("文章说", "两位作者建议"). */
-const AUTHORED = /(?:文章|撰文|报告|報告|书中|書中|专栏|專欄|论文|論文|投书|投書)/u;
+const AUTHORED = /(?:文章|撰文|报告|報告|书中|書中|专栏|專欄|论文|論文|投书|投書|公告|声明|聲明)/u;
 
 /**
  * Framings that attribute without a speech verb, found by their fixed end and read back to the
@@ -65,7 +65,7 @@ interface Cue {
   stateOnly?: boolean;
 }
 
-const STANCE = /(?:持|有)[^，。；\u3000]{0,8}?(?:看法|观点|觀點|态度|態度|立场|立場|意见|意見)/gu;
+const STANCE = /(?:持|有|呼应了?|呼應了?|同意|赞同|贊同)[^，。；\u3000]{0,8}?(?:看法|观点|觀點|态度|態度|立场|立場|意见|意見|说法|說法)/gu;
 
 /**
  * Start of the subject chunk before `pos`: the previous clause boundary. A quoted name or title
@@ -102,11 +102,13 @@ function rejectCue(verb: string, masked: string, start: number, end: number): bo
   // 发出警告, 作出回应, 提出建议, 遭到批评: the cue word is a noun there.
   if (before !== undefined && "出到作做些有受遭项項种種个個番用".includes(before) && verb !== "说" && verb !== "說") return true;
   if (verb === "说" || verb === "說") {
-    if (before !== undefined && "来來据據听聽虽雖小游遊传傳如以话話再解演学學可所者".includes(before)) return true;
-    if (after !== undefined && "法服明过過客成".includes(after)) return true;
+    if (before !== undefined && "来來据據听聽虽雖小游遊传傳如以话話再解演学學可所".includes(before)) return true;
+    if (masked.slice(start - 2, start) === "或者") return true;
+    if (after !== undefined && "法服明客成".includes(after)) return true;
   }
   if (verb === "称" || verb === "稱") {
-    if (before !== undefined && "简簡号號堪自俗统統名人被著尊昵暱职職总總".includes(before)) return true;
+    if (before !== undefined && "简簡号號堪俗统統名人被著尊昵暱职職总總".includes(before)) return true;
+    if (before === "自" && after !== "“" && after !== "「") return true;
     if (after !== undefined && "为為作之号號呼赞讚霸".includes(after)) return true;
   }
   if (verb === "指") {
@@ -153,20 +155,27 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     const end = start + m[0].length;
     if (rejectCue(verb, masked, verbStart, verbStart + verb.length + (m[3]?.length ?? 0))) continue;
     const subjectStart = subjectStartBefore(masked, start, text, spans);
-    const parsed = parseZhSubject(text.slice(subjectStart, start), known);
     const after = masked[end];
     const punctFollow = after === undefined || "，,：:\u3000 。！？；".includes(after);
-    const subjects = parsed.kind === "refs" ? parsed.refs : [];
     const tell = verb === "告诉" || verb === "告訴";
     // “…，”X说 / “…”X解释了…: a quote right before the subject is X's, whatever follows the verb.
-    const quoteBefore = subjectStart > 0 && masked[subjectStart - 1] === "\u3000" ? ownerOfQuoteEndingAt(spans, subjectStart - 1) : null;
+    const quoteEnd = masked[subjectStart - 1] === "\u3000" ? subjectStart - 1 : masked[subjectStart - 1] === "，" && masked[subjectStart - 2] === "\u3000" ? subjectStart - 2 : -1;
+    const quoteBefore = quoteEnd >= 0 ? ownerOfQuoteEndingAt(spans, quoteEnd) : null;
+    // Cheap rejections first: most candidate verbs in running text are not attributions.
+    const say = verb === "说" || verb === "說";
+    if (!punctFollow && !tell && quoteBefore === null && !tb.direct.has(verb) && !say && verb !== "说出" && verb !== "說出") continue;
+    const parsed = parseZhSubject(text.slice(subjectStart, start), known);
+    // A subjectless clause early in a sentence: the sentence's own subject, if it names a person.
+    const fromSentence = parsed.kind === "empty" ? sentenceSubject(text, masked, subjectStart, found, known) : null;
+    const subjects = parsed.kind === "refs" ? parsed.refs : fromSentence !== null ? [fromSentence] : [];
     const hasSpeaker = subjects.some((r) => r.type === "person" || r.type === "pronoun");
     if (!punctFollow && !tell && !(quoteBefore !== null && hasSpeaker)) {
       // Content glued to the verb ("拜登认为中国…"): only for verbs that take a clause, with a subject.
-      if (!tb.direct.has(verb)) continue;
-      if (subjects.length === 0 && !/[并並也还還更同时時]$/u.test(text.slice(subjectStart, start))) continue;
+      if (!tb.direct.has(verb) && !(say && subjects.some((r) => r.type === "person" || r.type === "pronoun"))) continue;
+      if (subjects.length === 0 && !/[并並也还還更同时時]$/u.test(text.slice(subjectStart, start)) && !earlierInSentence(found, masked, subjectStart)) continue;
     }
-    if (tb.weak.has(verb) && !subjects.some((r) => r.type === "person" || r.type === "pronoun")) continue;
+    if ((verb === "宣布" || verb === "宣佈") && !punctFollow && !"将將会會要".includes(after ?? "")) continue;
+    if (tb.weak.has(verb) && !(subjects.length === 0 && earlierInSentence(found, masked, subjectStart)) && !subjects.some((r) => r.type === "person" || r.type === "pronoun") && !(subjects.length === 1 && subjects[0]!.type === "other" && AUTHORS.test(subjects[0]!.label))) continue;
     const only = subjects.length === 1 ? subjects[0]! : null;
     const authors = only !== null && only.type === "other" && AUTHORS.test(only.label);
     if (!authors && only !== null && only.type === "other" && (only.label.length > 16 || CLAUSE_START.test(only.label))) continue;
@@ -184,6 +193,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       const stop = rest.search(/[，,：:\u3000]/u);
       if (stop >= 0) contentStart = end + stop;
     }
+    if (text[contentStart] === "了") contentStart++;
     while (contentStart < text.length && "，,：: ".includes(text[contentStart]!)) contentStart++;
     let trailingQuote: QuoteSpan | null = null;
     let trailingClause: [number, number] | null = null;
@@ -207,13 +217,8 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       }
       continue;
     }
-    let refs: SubjectRef[] = parsed.kind === "refs" ? parsed.refs : [{ type: "continuation" }];
+    let refs: SubjectRef[] = subjects.length > 0 ? subjects : [{ type: "continuation" }];
     if (authors && only !== null && only.type === "other") refs = [{ type: "authors", label: only.label }];
-    if (parsed.kind === "empty") {
-      // A subjectless clause early in a sentence: the sentence's own subject, if it names a person.
-      const fromSentence = sentenceSubject(text, masked, subjectStart, found, known);
-      if (fromSentence !== null) refs = [fromSentence];
-    }
     for (const r of refs) if (r.type === "person") known.note(r);
     found.push({
       subjectStart,
@@ -284,7 +289,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
   return kept;
 }
 
-const AUTHORS = /^(?:这篇|這篇|该|該|此|那篇|两位|兩位|二位)?(?:[^，。]{0,24}的)?(?:文章|报告|報告|作者|文)$/u;
+const AUTHORS = /^(?:这篇|這篇|该|該|此|那篇|两位|兩位|二位|这份|這份|该份)?(?:[^，。]{0,24}的)?(?:文章|报告|報告|作者|文|公告|声明|聲明)$/u;
 const LATIN_PAREN = /[（(]\s*[A-Za-z][^（）()]*[)）]/u;
 
 /**
@@ -332,14 +337,27 @@ function mentions(text: string, masked: string, found: readonly Cue[], known: Kn
   return out;
 }
 
+/** A cue earlier in the same sentence: a subjectless "，称…" / "，并承诺…" continues it. */
+function earlierInSentence(found: readonly Cue[], masked: string, pos: number): boolean {
+  const prev = found.at(-1);
+  if (prev === undefined || prev.cueStart >= pos) return false;
+  for (let i = prev.cueStart; i < pos; i++) if (SENTENCE_END.has(masked[i]!)) return false;
+  return true;
+}
+
 /** Trims punctuation and spaces that are not part of what was said. */
 function trimIndirect(s: string): string {
   return s.replace(/^[，,：:、；;\s]+/u, "").replace(/[，,：:、；;\s]+$/u, "");
 }
 
+/** At least `min` letters, digits or Han characters (not just punctuation). */
 function hasWords(s: string, min: number): boolean {
   let n = 0;
-  for (const c of s) if (/[\p{L}\p{N}]/u.test(c) && ++n >= min) return true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xc0 && c < 0x2000);
+    if (word && ++n >= min) return true;
+  }
   return false;
 }
 
@@ -391,7 +409,9 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
       continue;
     }
     const start = c.negated ? c.cueStart : c.contentStart;
-    if (end <= c.contentStart || text[c.contentStart] === "。") {
+    // “…，”X写道，他引用了…: after a quote-first attribution, a new clause about the speaker is narration.
+    const narrationAfterQuote = c.trailingQuote !== null && /^[他她][^说說认認表指称稱]/u.test(text.slice(c.contentStart, c.contentStart + 2));
+    if (end <= c.contentStart || text[c.contentStart] === "。" || narrationAfterQuote) {
       // Nothing said here, but the speaker is now the one a following "他" means.
       out.push({ subjects: c.subjects, text: "", kind: "indirect", cue: c.cue, authored: c.authored, at: c.subjectStart });
       continue;
@@ -433,7 +453,8 @@ function contentPieces(
   if (first !== undefined && first.open === s0) {
     // X说：“…” — the quote is the statement; what follows it is narration again.
     const after = first.closed ? followingChar(text, first.close + 1) : undefined;
-    if (after === undefined || BOUNDARY.has(after) || OPENERS.has(after) || first.close + 1 >= end) {
+    const innerEnd = first.closed ? text[first.close - 1] : undefined;
+    if (after === undefined || BOUNDARY.has(after) || OPENERS.has(after) || first.close + 1 >= end || (innerEnd !== undefined && SENTENCE_END.has(innerEnd))) {
       const q = quoteText(text, first);
       claimed.add(first);
       covered.pop();

@@ -11,12 +11,12 @@ const VERBS = [
   "insisted", "insists", "admitted", "admits", "recalled", "recalls", "complained", "complains", "worries", "wonders",
   "wondered", "laughs", "laughed", "predicted", "predicts", "contends", "contended", "suggested", "suggests",
   "acknowledged", "acknowledges", "asserted", "asserts", "stressed", "stresses", "observed", "observes",
-  "revealed", "reveals", "concluded", "concludes", "mused", "muses", "declared", "declares",
+  "revealed", "reveals", "mused", "muses", "declared", "declares",
   "announced", "announces", "maintained", "maintains", "cautioned", "cautions", "conceded", "concedes",
   "confirmed", "confirms", "denied", "denies", "replied", "replies", "responded", "responds", "retorted", "retorts",
   "quipped", "urged", "urges", "promised", "promises", "emphasised", "emphasized", "pointed out", "points out",
   "called", "calls", "alleged", "alleging", "reported", "reports", "agreed", "agrees", "explaining", "saying",
-  "puts it", "put it",
+  "puts it", "put it", "persuaded", "persuades",
 ];
 const VERB_RE = new RegExp(`\\b(${VERBS.map((v) => v.replace(" ", "\\s+")).join("|")})\\b|\\b(according\\s+to)\\b`, "giu");
 
@@ -88,7 +88,7 @@ function quoteEndingNear(spans: readonly QuoteSpan[], masked: string, pos: numbe
   return null;
 }
 
-const NAME_TOKEN = /^(?:[A-Z][\p{L}'’\-]*\.?|[A-Z]\.)$/u;
+const NAME_TOKEN = /^(?:[A-Z][\p{L}'’\-]*\.?|[A-Z]\.|(?:ul|al|el|bin|ibn|abu|da|de|di|van|von)-[A-Z][\p{L}'’\-]*)$/u;
 
 /** Capitalised runs (with particles) in a phrase: [start, end) token indices. */
 function nameRuns(tokens: readonly string[]): Array<[number, number]> {
@@ -110,7 +110,7 @@ function stripPossessive(w: string): string {
 }
 
 function classifyName(phrase: string, known: KnownPeople): SubjectRef | null {
-  const clean = phrase.replace(/[’']s$/u, "").replace(/[,;:.]+$/u, "").trim();
+  const clean = phrase.replace(/[’']s$/u, "").replace(/[,;:.]+$/u, "").replace(/^(?:(?:When|After|Before|While|If|As|Although|Though|Since|Because|But|And|Yet|So|Then|Now|Still)\s+)+/u, "").trim();
   const tokens = clean.split(/\s+/u).filter((t) => t.length > 0);
   if (tokens.length === 0) return null;
   const lastTok = tokens[tokens.length - 1]!;
@@ -137,6 +137,17 @@ function classifyName(phrase: string, known: KnownPeople): SubjectRef | null {
   };
   words = strip(words);
   let name = words.join(" ");
+  if (a > 0 && tokens[a - 1] === "of") {
+    // "Robert Quinn of Scholars At Risk": the person is the run before "of", when it is a name.
+    const ofAt = a - 1;
+    let s2 = ofAt;
+    while (s2 > 0 && NAME_TOKEN.test(tokens[s2 - 1]!)) s2--;
+    const before = tokens.slice(s2, ofAt);
+    const n = before.join(" ");
+    if (before.length >= 2 && !ORG_WORDS.test(n) && !before.some((w) => TITLE_WORDS.has(w) || PLACES.has(stripPossessive(w)))) {
+      return person(n, false, tokens, s2, ofAt, known);
+    }
+  }
   const orgLike = (n: string): boolean => ORG_WORDS.test(n) || /[a-z][A-Z]/u.test(n) || /^[A-Z0-9]{2,}$/u.test(n) || PLACES.has(n) || TITLE_WORDS.has(n) || /[’']s$/u.test(n);
   if (words.length === 0 || orgLike(name)) {
     // "Ronan Lee of Queen Mary University", "Johnny Patterson of Hong Kong Watch": the run before "of".
@@ -170,8 +181,29 @@ function roleOf(tokens: readonly string[], a: number, b: number): string {
   return (before.length > 0 ? before : after).slice(0, 120);
 }
 
+/** Where the subject phrase right before the verb begins: after the last comma in [from, to). */
+function subjectStartIn(masked: string, from: number, to: number): number {
+  const comma = masked.lastIndexOf(",", to - 1);
+  return comma >= from ? comma + 1 : from;
+}
+
+/** Two or more people listed as one subject (roles in lower case between them are allowed). */
+function jointSubjects(phrase: string, known: KnownPeople): SubjectRef[] | null {
+  if (!/,|\band\b/u.test(phrase)) return null;
+  const parts = phrase.split(/\s*,\s*(?:and\s+)?|\s+and\s+/u).filter((p) => p.length > 0);
+  if (parts.length < 2) return null;
+  const people: SubjectRef[] = [];
+  for (const part of parts) {
+    if (/^(?:the|a|an|its|his|her)\s/iu.test(part) || /^[a-z]/u.test(part)) continue; // "the FBI director"
+    const ref = classifyName(part, known);
+    if (ref === null || ref.type !== "person") return null;
+    people.push(ref);
+  }
+  return people.length >= 2 ? people : null;
+}
+
 /** The subject of a normal-order clause "…, X (, appositive,) said". */
-function subjectBefore(text: string, from: number, to: number, known: KnownPeople): SubjectRef | null {
+function subjectBefore(text: string, from: number, to: number, known: KnownPeople): SubjectRef | SubjectRef[] | null {
   let phrase = text.slice(from, to).trim().replace(/^[,;:\s]+/u, "").replace(LEADING, "");
   if (phrase.length === 0) return null;
   // "he quoted Mao Zedong and said": the subject of the first verb speaks.
@@ -180,6 +212,10 @@ function subjectBefore(text: string, from: number, to: number, known: KnownPeopl
     if (lead === null) return null;
     phrase = lead[1] ?? lead[2] ?? "";
   }
+  // "The national security adviser, Robert O’Brien, the FBI director, Christopher Wray, … and Mr
+  // Pompeo argued": a joint statement, one quote per person.
+  const joint = jointSubjects(phrase, known);
+  if (joint !== null) return joint;
   // Drop a trailing appositive: "Muhammad Safdar, an Islamabad-based researcher,"
   const appos = /^(.*?),\s*(?:a|an|the|who|which|one|whose|now|then|formerly|its|his|her)\b.*,?$/u.exec(phrase);
   if (appos !== null && appos[1] !== undefined && appos[1].length > 0) phrase = appos[1];
@@ -299,8 +335,10 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
       return -1;
     })();
     if (qBefore > from) from = qBefore;
-    let subject = subjectBefore(text, from, verbStart, known);
-    if (subject === null) continue;
+    const subjectOrList = subjectBefore(text, from, verbStart, known);
+    if (subjectOrList === null) continue;
+    const list = Array.isArray(subjectOrList) ? subjectOrList : null;
+    let subject: SubjectRef = Array.isArray(subjectOrList) ? subjectOrList[0]! : subjectOrList;
     if (subject.type === "pronoun") {
       // "When Ronan Lee … conducted field work, “…”, he writes": the person this sentence names.
       const named = personInSentence(text, masked, sStart, from, known);
@@ -312,7 +350,7 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
     let c = verbEnd;
     const after = masked.slice(c);
     const listener = /^\s*(?:(?:me|us|him|her|them|reporters|journalists|The\s+\w+|the\s+\w+|[A-Z]\w+)\s*)?(?:that\s+|,\s*|:\s*)?/u.exec(after);
-    if (/^(?:told|tells)$/u.test(verb)) {
+    if (/^(?:told|tells|persuaded|persuades)$/u.test(verb)) {
       // "told me that…", "told The Economist:" — but "told officials to check…" reports no words.
       if (listener === null || !/(?:that\s+|[,:]\s*)$/u.test(listener[0])) c = masked.length;
       else c += listener[0].length;
@@ -321,13 +359,19 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
       if (that !== null) c += that[0].length;
     }
     let content: [number, number] | null = null;
+    const subjectAt = subjectStartIn(masked, sStart, verbStart);
+    const commaBefore = /,\s*$/u.test(masked.slice(sStart, subjectAt));
     if (trailingQuote !== null) content = null;
-    else if (c < masked.length && masked[c] !== "." && masked[c] !== ",") content = [c, sEnd];
+    else if (/^\s*[,.;]/u.test(masked.slice(verbEnd)) && commaBefore) {
+      // "Now he spends ten hours a day online, he reckons, …" / "…on Facebook, she says."
+      content = [sStart, Math.max(sStart, masked.lastIndexOf(",", subjectAt - 1))];
+    }
+    else if (c < masked.length && masked[c] !== "." && masked[c] !== "," && !/^\s*,/u.test(masked.slice(verbEnd))) content = [c, sEnd];
     else if (trailingQuote === null && c < masked.length && masked[c] === ",") {
       const nextQ = spans.find((s) => s.open > c && s.open <= c + 3);
       if (nextQ !== undefined) content = [nextQ.open, nextQ.closed ? nextQ.close + 1 : text.length];
     }
-    found.push({ verbStart, verbEnd, verb, inverted: false, subjects: [subject], subjectEdge: from, trailingQuote, content });
+    found.push({ verbStart, verbEnd, verb, inverted: false, subjects: list ?? [subject], subjectEdge: from, trailingQuote, content });
   }
   return toAttributions(text, masked, spans, found, sentenceSubjects(text, masked, known));
 }
@@ -359,6 +403,15 @@ function toAttributions(text: string, masked: string, spans: readonly QuoteSpan[
     if (only !== undefined && inside.length === 1 && stripOuter(masked.slice(a, b)).replace(/[.]$/u, "").replace(/\u3000/gu, "").length === 0) {
       claimed.add(only);
       out.push({ subjects: c.subjects, text: text.slice(only.open + 1, only.close).trim(), kind: "direct", cue: c.verb, at: a });
+      continue;
+    }
+    const afterColon = inside.find((sp) => /:\s*$/u.test(masked.slice(a, sp.open)));
+    if (afterColon !== undefined) {
+      // "…is starting to reassess its strategy: “There is a reassessment…”" — the quote stands alone.
+      const lead = stripOuter(text.slice(a, afterColon.open));
+      if (/[\p{L}]{2,}/u.test(lead)) out.push({ subjects: c.subjects, text: lead, kind: "indirect", cue: c.verb, at: a });
+      claimed.add(afterColon);
+      out.push({ subjects: c.subjects, text: text.slice(afterColon.open + 1, afterColon.close).trim(), kind: "direct", cue: c.verb, at: afterColon.open });
       continue;
     }
     for (const s of inside) claimed.add(s);

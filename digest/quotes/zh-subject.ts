@@ -11,7 +11,9 @@ import {
 import { undoubleName } from "../names.js";
 
 interface SubjectTables {
-  adverbTail: RegExp;
+  /** Adverbs and frame words, matched as suffixes by length (a Set lookup, not an alternation). */
+  adverbs: Set<string>;
+  adverbMax: number;
   connectorHead: RegExp;
   titles: string[];
   titleSet: Set<string>;
@@ -30,7 +32,8 @@ function t(): SubjectTables {
   if (tables) return tables;
   const alt = (ws: readonly string[]) => withTraditional(ws).map(escapeRegExp).join("|");
   tables = {
-    adverbTail: new RegExp(`(?:${alt([...ZH_ADVERBS, ...FRAME_TOKENS])})$`, "u"),
+    adverbs: new Set(withTraditional([...ZH_ADVERBS, ...FRAME_TOKENS])),
+    adverbMax: Math.max(...withTraditional([...ZH_ADVERBS, ...FRAME_TOKENS]).map((w) => w.length)),
     connectorHead: new RegExp(`^(?:${alt([...ZH_CONNECTORS, "据", "根据", "依据", "按照", "对于", "针对"])})[，,\\s]*`, "u"),
     titles: withTraditional(ZH_TITLES),
     titleSet: new Set(withTraditional(ZH_TITLES)),
@@ -73,7 +76,7 @@ const LATIN_PAREN_TAIL = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]\s*$/u;
 const LATIN_PAREN_ANY = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]/gu;
 const LATIN_NAME_TAIL = /(?:^|[^A-Za-z.'’\-])((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la))*)$/u;
 const HAN_NAME = /^[\u3400-\u9fff]{2,4}$/u;
-const TRANSLIT_NAME = /^[\u3400-\u9fff]{1,8}(?:[·•‧・\-－‐][\u3400-\u9fff]{1,8}){1,3}$/u;
+const TRANSLIT_NAME = /^[\u3400-\u9fff]{1,8}(?:[·•‧・\-－‐](?:[\u3400-\u9fff]{1,8}|[A-Z]\.?)){1,3}$/u;
 /** Characters that rarely occur in personal names but often in clauses mistaken for them. */
 const NOT_IN_NAMES = /[的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並拒绝絕购購买買遍续續过過推持]/u;
 /** A bare word starting like this is a phrase, not a name ("有观察", "美国共", "大多数"). */
@@ -103,27 +106,44 @@ function stripHead(s: string): string {
   return s;
 }
 
+function stripAdverb(s: string): string {
+  const { adverbs, adverbMax } = t();
+  for (let len = Math.min(adverbMax, s.length); len >= 1; len--) if (adverbs.has(s.slice(s.length - len))) return s.slice(0, s.length - len);
+  return s;
+}
+
+const TIME_LAST = new Set([..."年月日号號旬初底中一二三四五六日天末午间間上晨"]);
+const CAPACITY_LAST = new Set([..."分份义義度"]);
+
 /** Peels time, place, interview and adverb framing off the end of a subject chunk. */
-export function stripFraming(s: string): string {
-  const tb = t();
+export function stripFraming(input: string): string {
+  let s = input.length > 80 ? input.slice(-80) : input;
   let prev: string;
   let guard = 0;
   do {
     prev = s;
-    s = s.trimEnd().replace(tb.adverbTail, "").replace(TIME_TAIL, "").replace(MANNER_TAIL, "").replace(CAPACITY_TAIL, "");
+    s = stripAdverb(s.trimEnd());
+    const last = s[s.length - 1] ?? "";
+    if (TIME_LAST.has(last)) s = s.replace(TIME_TAIL, "");
+    if (last === "地") s = s.replace(MANNER_TAIL, "");
+    if (CAPACITY_LAST.has(last)) s = s.replace(CAPACITY_TAIL, "");
     // "在接受美国之音采访时", "在该智库…发表的文章中": from the last 在 (a name rarely holds one).
     const at = Math.max(s.lastIndexOf("在"), s.lastIndexOf("於"));
-    if (at > 0 && s.length - at <= 45) s = s.slice(0, at);
+    if (at >= 0 && s.length - at <= 45 && !holdsPerson(s.slice(at))) s = s.slice(0, at);
+    // "朴之水将拜登形容为…": the object fronted by 将/把 is not the source.
+    const ba = Math.max(s.lastIndexOf("将"), s.lastIndexOf("將"), s.lastIndexOf("把"));
+    if (ba > 0 && s.length - ba <= 20 && !holdsPerson(s.slice(ba))) s = s.slice(0, ba);
     // "以带有嘲讽意味的公开信", "以书面": the means, not the source.
-    const by = s.lastIndexOf("以");
-    if (by > 0 && s.length - by <= 25) s = s.slice(0, by);
-    const yu = s.search(/于(?=[0-9０-９本上今去周週星])/u);
-    if (yu > 0) s = s.slice(0, yu);
-    const interview = s.search(/(?:接受|答复|答覆|回复|回覆|回答|以书面回覆|以書面回覆)[^，。]{0,30}?(?:采访|採訪|访问|訪問|专访|專訪|提问|提問|询问|詢問)(?:时|時)?$/u);
-    if (interview > 0) s = s.slice(0, interview);
+    const by = Math.max(s.lastIndexOf("以"), s.lastIndexOf("用"), s.lastIndexOf("通过"), s.lastIndexOf("透过"), s.lastIndexOf("通過"), s.lastIndexOf("透過"));
+    if (by > 0 && s.length - by <= 25 && !holdsPerson(s.slice(by))) s = s.slice(0, by);
+    const yu = s.lastIndexOf("于");
+    if (yu > 0 && /[0-9０-９本上今去周週星]/u.test(s[yu + 1] ?? "")) s = s.slice(0, yu);
+    for (const verb of ["接受", "答复", "答覆", "回复", "回覆", "回答"]) {
+      const i = s.lastIndexOf(verb);
+      if (i > 0 && s.length - i <= 22 && !/[，。]/u.test(s.slice(i))) s = s.slice(0, i);
+    }
     const to = Math.max(s.lastIndexOf("对"), s.lastIndexOf("對"), s.lastIndexOf("向"), s.lastIndexOf("跟"));
-    // "他对美国之音", "向记者" — but not 反对/针对/面对/绝对, where 对 belongs to a word.
-    if (to > 0 && s.length - to <= 20 && !/[)）]/u.test(s.slice(to))) {
+    if (to > 0 && s.length - to <= 20 && !/[)）]/u.test(s.slice(to)) && !holdsPerson(s.slice(to))) {
       const before = s[to - 1] ?? "";
       // 针对/面对 open a frame ("埃尔多安针对马克龙说"); 反对/绝对/相对 are words of their own.
       if ("针針面".includes(before) && to > 1) s = s.slice(0, to - 1);
@@ -131,6 +151,15 @@ export function stripFraming(s: string): string {
     }
   } while (s !== prev && s.length > 0 && ++guard < 12);
   return s.trim();
+}
+
+/** A title followed by more text ("…议长维特齐"): a frame that would swallow a person is no frame. */
+function holdsPerson(part: string): boolean {
+  const title = lastTitle(part);
+  if (title === null || title.end >= part.length || title.start === 0) return false;
+  let rest = part.slice(title.end);
+  for (let i = 0; i < 3; i++) rest = stripAdverb(rest).replace(TIME_TAIL, "");
+  return rest.length >= 2 && looksLikeName(rest, true);
 }
 
 function isHan(c: string | undefined): boolean {
@@ -182,7 +211,7 @@ function tailName(s: string): string | null {
   if (title !== null && title.end < s.length) cut = Math.max(cut, title.end - 1);
   const rest = s.slice(cut + 1);
   if (rest.length === 0) return null;
-  if (rest.length <= 4 || TRANSLIT_NAME.test(rest) || [...rest].every((c) => TRANSLIT_CHARS.has(c) || c === "·")) return rest;
+  if (rest.length <= 4 || TRANSLIT_NAME.test(rest) || [...rest].every((c) => TRANSLIT_CHARS.has(c) || c === "·" || /[A-Z.]/u.test(c))) return rest;
   return rest.slice(-3);
 }
 
@@ -309,7 +338,10 @@ export function parseZhSubject(chunk: string, known: KnownPeople): ParsedSubject
     const parts = s.split(JOINT_SPLIT).map((p) => stripFraming(stripHead(p)));
     if (parts.length >= 2 && parts.every((p) => p.length > 0)) {
       const refs = parts.map((p) => parseSingle(p, known));
-      if (refs.every((r): r is SubjectRef => r !== null && r.type === "person")) return { kind: "refs", refs };
+      // Each member must be clearly a person: a title, a romanised name, a Latin name, or known.
+      const strong = (r: SubjectRef | null): boolean =>
+        r !== null && r.type === "person" && (r.role.length > 0 || r.romanized !== null || /^[A-Z]/u.test(r.surface) || known.isKnown(r.surface));
+      if (refs.every(strong)) return { kind: "refs", refs: refs as SubjectRef[] };
     }
   }
   const single = parseSingle(s, known);

@@ -118,7 +118,8 @@ export async function openRedis(url: string, options: OpenRedisOptions): Promise
     await client.connect();
     connectedOnce = true;
   } catch (error) {
-    client.destroy();
+    // A failed connect has usually closed the client already, and destroy() throws on a closed client.
+    if (client.isOpen) client.destroy();
     throw new RedisConnectError(redactRedisUrl(url), { cause: error });
   }
 

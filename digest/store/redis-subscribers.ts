@@ -11,6 +11,9 @@ import { requireCount, StoreClosedError, StoredDataError } from "./errors.js";
 import { defineLuaScript } from "./redis-connection.js";
 import type { RedisConnection } from "./redis-connection.js";
 
+/** Subscribers whose cursor one script moves. */
+const CURSORS_PER_SCRIPT = 1000;
+
 /** The hash fields of a subscriber, in the order the scripts read them. */
 const FIELDS = ["status", "lang", "pausedReason", "subscribedAt", "cursor"] as const;
 type SubscriberFields = [string | null, string | null, string | null, string | null, string | null];
@@ -151,7 +154,9 @@ function toSubscriber(chatId: string, fields: SubscriberFields): Subscriber {
 export function createRedisSubscriberStore(redis: RedisConnection): SubscriberStore {
   const index = redis.key("subscribers");
   const paused = redis.key("subscribers", "paused");
-  const hashOf = (operation: string, chatId: number): string => redis.key("subscriber", requireChatId(operation, chatId));
+  // Only subscribe checks the id: no other call can create a key, and a non-integer id, which cannot
+  // have been subscribed, reads as "not subscribed" as it does in the other adapters.
+  const hashOf = (chatId: number): string => subscriberKey(redis, chatId);
 
   let closed = false;
   const open = (operation: string): void => {
@@ -162,43 +167,49 @@ export function createRedisSubscriberStore(redis: RedisConnection): SubscriberSt
     async subscribe(chatId, { now, cursor, lang = null }) {
       open("subscribe");
       requireCount("subscribe", "cursor", cursor);
-      const key = hashOf("subscribe", chatId);
+      requireChatId("subscribe", chatId);
+      const key = hashOf(chatId);
       const args = [String(chatId), now, cursor, lang === null ? "0" : "1", lang ?? ""];
       return (await redis.run(SUBSCRIBE, [key, index, paused], args)) as SubscribeResult;
     },
     async unsubscribe(chatId) {
       open("unsubscribe");
-      return (await redis.run(UNSUBSCRIBE, [hashOf("unsubscribe", chatId), index, paused], [String(chatId)])) === 1;
+      return (await redis.run(UNSUBSCRIBE, [hashOf(chatId), index, paused], [String(chatId)])) === 1;
     },
     async get(chatId) {
       open("get");
-      const fields = (await redis.client.hmGet(hashOf("get", chatId), [...FIELDS])) as SubscriberFields;
+      const fields = (await redis.client.hmGet(hashOf(chatId), [...FIELDS])) as SubscriberFields;
       return fields[0] === null ? undefined : toSubscriber(String(chatId), fields);
     },
     async pause(chatId, reason) {
       open("pause");
-      return (await redis.run(PAUSE, [hashOf("pause", chatId), paused], [String(chatId), reason])) === 1;
+      return (await redis.run(PAUSE, [hashOf(chatId), paused], [String(chatId), reason])) === 1;
     },
     async resume(chatId) {
       open("resume");
-      return (await redis.run(RESUME, [hashOf("resume", chatId), paused], [String(chatId)])) === 1;
+      return (await redis.run(RESUME, [hashOf(chatId), paused], [String(chatId)])) === 1;
     },
     async setLang(chatId, lang) {
       open("setLang");
-      await redis.run(SET_LANG, [hashOf("setLang", chatId)], [lang === null ? "0" : "1", lang ?? ""]);
+      await redis.run(SET_LANG, [hashOf(chatId)], [lang === null ? "0" : "1", lang ?? ""]);
     },
     async advanceCursor(chatIds, cursor) {
       open("advanceCursor");
       requireCount("advanceCursor", "cursor", cursor);
-      const keys = chatIds.map((chatId) => hashOf("advanceCursor", chatId));
-      if (keys.length === 0) return;
-      await redis.run(ADVANCE_CURSORS, keys, [cursor]);
+      // In slices, so one long list does not hold up other instances' commands; each chat's cursor
+      // only moves forward, so a failure between slices leaves nothing to undo.
+      for (let start = 0; start < chatIds.length; start += CURSORS_PER_SCRIPT) {
+        const keys = chatIds.slice(start, start + CURSORS_PER_SCRIPT).map(hashOf);
+        await redis.run(ADVANCE_CURSORS, keys, [cursor]);
+      }
     },
     async page(afterChatId, limit) {
       open("page");
       requireCount("page", "limit", limit);
       if (limit === 0) return [];
-      const from = afterChatId === null ? "-inf" : `(${requireChatId("page", afterChatId)}`;
+      if (afterChatId !== null && !Number.isFinite(afterChatId))
+        throw new RangeError(`page: afterChatId must be a number or null, got ${String(afterChatId)}`);
+      const from = afterChatId === null ? "-inf" : `(${String(afterChatId)}`;
       const rows = (await redis.run(PAGE, [index], [redis.key("subscriber", ""), from, limit])) as Array<
         [string, ...SubscriberFields]
       >;

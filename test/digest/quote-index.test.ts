@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from "node:fs";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseGold, type GoldFile } from "../../digest/gold.js";
 import { goldIndexedArticle, goldToQuoteSet } from "../../digest/lookup-eval.js";
@@ -339,6 +340,48 @@ describe("updates", () => {
     expect(index.search("第1498版", { limit: 100 }).total).toBe(0);
     expect(index.search("第7版", { limit: 100 }).total).toBe(0);
     expect(personHits(index.search("曹良铉", { limit: 100 }).hits).every((h) => h.quote.text.endsWith("（第1499版）"))).toBe(true);
+  });
+
+  it("answers after any sequence of upserts and removes as an index built from scratch", () => {
+    // Articles that share people (蓬佩奥/Mike Pompeo, 格拉泽/葛来仪 via Bonnie Glaser, 王毅, 拜登, 简淑贤).
+    const pool = ["seed", "zh_001", "zh_003", "zh_006", "zh_014", "zh_021", "zh_022", "zh_028", "zh_029", "zh_045", "en_002"].map(gold);
+    const queries = ["蓬佩奥", "Mike Pompeo", "Bonnie Glaser", "王毅", "拜登", "简淑贤", "曹教授", "Mr Pompeo", "台湾", "supply chain"];
+    const op = fc.record({ article: fc.integer({ min: 0, max: pool.length - 1 }), remove: fc.boolean(), dropAliases: fc.boolean() });
+    const quotesFor = (g: GoldFile, dropAliases: boolean): QuoteSet => {
+      const q = goldToQuoteSet(g);
+      return dropAliases ? { ...q, experts: q.experts.map((e) => ({ ...e, aliases: [] })) } : q;
+    };
+    const snapshot = (index: QuoteIndex): unknown => ({
+      stats: index.stats(),
+      results: queries.map((q) => {
+        const r = index.search(q, { limit: 1000 });
+        return { total: r.total, match: r.match, hits: r.hits.map((h) => `${h.match}|${h.person.id}|${h.person.name}|${hitKey(h)}`) };
+      }),
+      top: index.topExperts(10).map((t) => `${t.person.id}:${t.quotes}:${t.articles}`),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
+        const incremental = createQuoteIndex();
+        const current = new Map<number, boolean>();
+        for (const { article, remove, dropAliases } of ops) {
+          const g = pool[article] as GoldFile;
+          if (remove) {
+            incremental.remove(goldIndexedArticle(g).id);
+            current.delete(article);
+          } else {
+            incremental.upsert(goldIndexedArticle(g), quotesFor(g, dropAliases));
+            current.set(article, dropAliases);
+          }
+        }
+        const fresh = createQuoteIndex();
+        for (const [article, dropAliases] of [...current].sort((a, b) => b[0] - a[0])) {
+          const g = pool[article] as GoldFile;
+          fresh.upsert(goldIndexedArticle(g), quotesFor(g, dropAliases));
+        }
+        expect(snapshot(incremental)).toEqual(snapshot(fresh));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("remove of an unknown id is a no-op", () => {

@@ -47,7 +47,8 @@ async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void>
       return;
     } catch (error) {
       lastError = error;
-      client.destroy();
+      // destroy() throws on a client that the failed connect already closed.
+      if (client.isOpen) client.destroy();
       await new Promise((r) => setTimeout(r, 50));
     }
   }

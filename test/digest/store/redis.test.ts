@@ -3,6 +3,10 @@
  * then what only several connections (several bot instances) on one Redis can show.
  * Each store gets its own key prefix; every key is deleted afterwards (never FLUSHDB).
  */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as vitest from "vitest";
 import { afterAll, describe, expect, it } from "vitest";
 import Keyv from "keyv";
@@ -17,6 +21,7 @@ import { createRedisLock } from "../../../digest/store/redis-lock.js";
 import { createRedisKeyv } from "../../../digest/store/redis-kv.js";
 import { StoredDataError } from "../../../digest/store/errors.js";
 import { deleteKeysUnder, uniqueKeyPrefix, useTestRedis } from "../../helpers/redis-server.js";
+import { tempDir } from "../../helpers/corpus.js";
 import { makeArticle, makeQuotes, runArticleStoreContract } from "./article-store.contract.js";
 import { runSubscriberStoreContract } from "./subscriber-store.contract.js";
 import { runOutboxContract, samplePayload } from "./outbox.contract.js";
@@ -28,7 +33,11 @@ if (redis.available) console.info(`[redis] tests use ${redis.url} (${redis.origi
 else console.warn(`[redis] ${redis.skipReason}`);
 const url = redis.available ? redis.url : "";
 
+const projectRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const temp = tempDir("digest-redis");
+
 afterAll(async () => {
+  temp.remove();
   if (!redis.available) return;
   await deleteKeysUnder(url, runPrefix);
   await redis.stop();
@@ -63,7 +72,7 @@ async function onFreshPrefix<S extends { close(): Promise<void> }>(make: (c: Red
 }
 
 const T0 = Date.UTC(2026, 0, 1, 8);
-/** The largest Telegram-style id a double holds exactly: 16 digits, printed in exponent form by Lua's tostring. */
+/** 2^52 − 1: Telegram chat ids fit in 52 bits. 16 digits, which Lua's tostring() would print as 4.5035996273705e+15. */
 const HUGE_CHAT = 4_503_599_627_370_495;
 
 describe.skipIf(!redis.available)(redis.available ? "Redis adapters" : redis.skipReason, () => {
@@ -156,6 +165,26 @@ describe.skipIf(!redis.available)(redis.available ? "Redis adapters" : redis.ski
       await expect(openRedis(url, { keyPrefix: "digest" })).rejects.toThrow(RangeError);
     });
 
+    it("reconnects by itself when the server drops the connection, and reports the drop to onError", async () => {
+      const prefix = freshPrefix();
+      const errors: Error[] = [];
+      const connection = await openRedis(url, { keyPrefix: prefix, onError: (e) => errors.push(e) });
+      const admin = await freshConnection(prefix);
+      try {
+        const lock = createRedisLock(connection);
+        expect(await lock.acquire("tick", "a", 60_000, T0)).toBe(true);
+        const id = await connection.client.clientId();
+        await admin.client.clientKill({ filter: "ID", id });
+        // The next command waits for the reconnect instead of failing.
+        expect(await lock.holder("tick", T0 + 1)).toEqual({ owner: "a", expiresAt: T0 + 60_000 });
+        expect(await connection.client.clientId()).not.toBe(id);
+        expect(errors.length).toBeGreaterThan(0);
+      } finally {
+        await connection.close();
+        await admin.dispose();
+      }
+    });
+
     it("sends a script again in full after the server forgot it (restart, SCRIPT FLUSH)", async () => {
       const store = await onFreshPrefix(createRedisArticleStore);
       const other = await freshConnection();
@@ -190,6 +219,18 @@ describe.skipIf(!redis.available)(redis.available ? "Redis adapters" : redis.ski
       expect(await storeA.count()).toBe(200);
       await a.dispose();
       await b.close();
+    });
+
+    it("orders 120 articles published at the same instant by seq, newest first, across the 9 → 10 → 100 digit boundaries", async () => {
+      const store = await onFreshPrefix(createRedisArticleStore);
+      const articles = Array.from({ length: 120 }, (_, i) => makeArticle(`https://a.example/tie-${i}`, { publishedAt: T0 }));
+      for (const [i, article] of articles.entries()) await store.put(article, null, T0 + i);
+      const expected = articles.map((a) => a.id).reverse();
+      expect((await store.latest({ limit: 200 })).map((x) => x.article.id)).toEqual(expected);
+      expect((await store.latest({ limit: 15, offset: 105 })).map((x) => x.seq)).toEqual(
+        Array.from({ length: 15 }, (_, i) => 15 - i),
+      );
+      await store.close();
     });
 
     it("says which article is damaged when its stored JSON does not parse", async () => {
@@ -284,6 +325,80 @@ describe.skipIf(!redis.available)(redis.available ? "Redis adapters" : redis.ski
       await a.dispose();
       await b.close();
     });
+
+    it("enqueues a fan-out larger than one script slice with every cursor moved and duplicates across slices counted once", async () => {
+      const connection = await freshConnection();
+      const subscribers = createRedisSubscriberStore(connection);
+      const outbox = createRedisOutbox(connection);
+      const chats = Array.from({ length: 2500 }, (_, i) => 10_000 + i);
+      for (const chatId of chats) await subscribers.subscribe(chatId, { now: T0, cursor: 3 });
+      // The same chat near the start and again in the last slice.
+      const withRepeats = [...chats, 10_000, 10_001];
+      expect(await outbox.enqueueDigest({ id: "big", payload: 1 }, withRepeats, 8, T0)).toEqual({ added: 2500, already: 2 });
+      let after: number | null = null;
+      const cursors = new Set<number>();
+      for (;;) {
+        const page = await subscribers.page(after, 1000);
+        if (page.length === 0) break;
+        for (const s of page) cursors.add(s.cursor);
+        after = page[page.length - 1]!.chatId;
+      }
+      expect([...cursors]).toEqual([8]);
+      const ids = (await outbox.claim("w", 3000, 60_000, T0)).map((i) => i.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(2500);
+      await connection.dispose();
+    });
+
+    it("finishes the fan-out of a process killed with SIGKILL mid-send, once its lease has run out", async () => {
+      const prefix = freshPrefix();
+      const LEASE = 30_000;
+      const connection = await freshConnection(prefix);
+      const outbox = createRedisOutbox(connection);
+      const chats = Array.from({ length: 30 }, (_, i) => 100 + i);
+      await outbox.enqueue({ id: "d", payload: samplePayload("d") }, chats, T0);
+
+      const script = join(temp.dir, "doomed-worker.mts");
+      const module = (name: string): string => JSON.stringify(new URL(`../../../digest/store/${name}`, import.meta.url).href);
+      // Claims 10, "sends" and acks 4, tells the parent, then hangs as if stuck in sendMessage.
+      writeFileSync(
+        script,
+        `import { openRedis } from ${module("redis-connection.ts")};
+         import { createRedisOutbox } from ${module("redis-outbox.ts")};
+         const [url, keyPrefix] = process.argv.slice(2) as [string, string];
+         const outbox = createRedisOutbox(await openRedis(url, { keyPrefix }));
+         const batch = await outbox.claim("doomed", 10, ${LEASE}, ${T0});
+         await outbox.ack(batch.slice(0, 4).map((i) => i.id), "doomed");
+         process.stdout.write(JSON.stringify(batch.map((i) => i.chatId)) + "\\n");
+         setInterval(() => {}, 60_000);`,
+      );
+      const child = spawn(process.execPath, ["--import", "tsx", script, url, prefix], { cwd: projectRoot });
+      let out = "";
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      const claimedByChild = await new Promise<number[]>((resolve, reject) => {
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.endsWith("\n")) resolve(JSON.parse(out) as number[]);
+        });
+        child.once("exit", (code) => reject(new Error(`worker exited early (${String(code)}): ${err}`)));
+      });
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+
+      expect(claimedByChild).toEqual(chats.slice(0, 10));
+      // Before the lease ends the survivor gets only what nobody held.
+      const free = await outbox.claim("survivor", 100, LEASE, T0 + 1);
+      expect(free.map((i) => i.chatId)).toEqual(chats.slice(10));
+      await outbox.ack(free.map((i) => i.id), "survivor");
+      // After it, the dead worker's unacked items: the only ones that may reach a chat twice.
+      const orphans = await outbox.claim("survivor", 100, LEASE, T0 + LEASE);
+      expect(orphans.map((i) => i.chatId)).toEqual(chats.slice(4, 10));
+      await outbox.ack(orphans.map((i) => i.id), "survivor");
+      expect(await outbox.stats()).toEqual({ pending: 0, claimed: 0, sent: 30, failed: 0 });
+      await connection.dispose();
+    }, 30_000);
 
     it("lets a second instance finish a dead instance's claimed items after the lease, with no loss", async () => {
       const prefix = freshPrefix();
