@@ -41,6 +41,8 @@ export interface AppOptions {
   transport?: "polling" | "webhook" | "none";
   rateLimit?: { limit: number; timeFrameMs: number };
   onUpdateHandled?: (updateId: number) => void;
+  /** How long start waits for the Bot API to answer getMe (default 20 s). */
+  startTimeoutMs?: number;
 }
 
 export interface App {
@@ -148,8 +150,9 @@ export function createApp(options: AppOptions): App {
       logger.info({ ...lastIngest, ...quotes.stats(), indexed, ms: now() - started }, "ingested and indexed");
 
       // auto-retry would retry an unreachable TELEGRAM_API_ROOT forever: give the first call a deadline.
-      const deadline = AbortSignal.any([AbortSignal.timeout(START_TIMEOUT_MS), stopping.signal]);
-      await step(`getMe at ${config.apiRoot}`, () => bot.init(deadline as Parameters<typeof bot.init>[0]));
+      const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
+      const deadline = AbortSignal.any([AbortSignal.timeout(startTimeoutMs), stopping.signal]);
+      await step(`getMe at ${config.apiRoot} (deadline ${startTimeoutMs / 1000} s)`, () => bot.init(deadline as Parameters<typeof bot.init>[0]));
       await step("setMyCommands", () => publishCommands(bot, i18n));
       if (transport === "polling") {
         await step("deleteWebhook", () => bot.api.deleteWebhook());

@@ -23,8 +23,8 @@ export interface ArticleSearch {
   size(): number;
 }
 
-/** Body text kept per article: enough for a lead and a few paragraphs, bounded in memory. */
-const BODY_CHARS = 4000;
+/** Body text kept per article: the lead and the first paragraphs, so memory stays bounded (~4 KB an article). */
+const BODY_CHARS = 2000;
 /** Longer queries are cut: nobody searches with a page of text, and the scan stays cheap. */
 export const MAX_QUERY_CHARS = 200;
 const MAX_WORDS = 10;

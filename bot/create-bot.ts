@@ -6,10 +6,11 @@ import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
 import type { I18n } from "@grammyjs/i18n";
 import { limit } from "@grammyjs/ratelimiter";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Transformer } from "grammy";
+import { Bot, type Composer, type Transformer } from "grammy";
 import type { BotCommand, UserFromGetMe } from "grammy/types";
 import type { BotContext, BotDeps, UiLang } from "./context.js";
 import { UI_LANGS } from "./context.js";
+import { chatMemberFeature } from "./features/chat-member.js";
 import { errorsFeature, handleBotError } from "./features/errors.js";
 import { expertsFeature } from "./features/experts.js";
 import { fullFeature } from "./features/full.js";
@@ -39,6 +40,8 @@ export interface CreateBotOptions {
   autoRetry?: Partial<AutoRetryOptions>;
   /** Called when the bot has finished with an update, whatever the outcome (console mode waits on it). */
   onUpdateHandled?: (updateId: number) => void;
+  /** Features wired by the app beyond the built-in ones (e.g. the admin's /digest); before the unknown-command answer. */
+  extraFeatures?: Composer<BotContext>[];
   /** Commands per user per second window before the bot stops answering for a moment. */
   rateLimit?: { limit: number; timeFrameMs: number };
 }
@@ -103,6 +106,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; i1
       startFeature(deps),
       helpFeature(deps),
       subscribeFeature(deps),
+      chatMemberFeature(deps),
       latestFeature(deps),
       fullFeature(deps),
       quotesFeature(deps),
@@ -110,6 +114,7 @@ export function createBot(options: CreateBotOptions): { bot: Bot<BotContext>; i1
       searchFeature(deps),
       langFeature(deps),
       statsFeature(deps),
+      ...(options.extraFeatures ?? []),
       unknownFeature(),
     ),
   );

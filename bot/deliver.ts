@@ -515,6 +515,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       counters.failed += 1;
       return;
     }
+    // Queued before the chat unsubscribed or became unreachable: not sent, kept as failed for the record.
+    const subscriber = await subscribers.get(item.chatId);
+    if (subscriber === undefined || subscriber.status !== "active") {
+      const reason = subscriber === undefined ? "unsubscribed before delivery" : `paused before delivery: ${subscriber.pausedReason ?? ""}`;
+      await outbox.fail(item.id, workerId, reason);
+      counters.failed += 1;
+      logger.debug({ ...fields, reason }, "digest not sent");
+      return;
+    }
     const progress = PROGRESS_MARK.exec(item.lastError ?? "");
     let index = progress && Number(progress[2]) === messages.length ? Number(progress[1]) : 0;
     for (; index < messages.length; index++) {

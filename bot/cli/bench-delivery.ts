@@ -99,6 +99,8 @@ async function main(): Promise<void> {
   botApi.config.use(budget.transformer("reply"));
   botApi.config.use(autoRetry({ maxDelaySeconds: 120, maxRetryAttempts: 10 }));
 
+  // What setup (stores, emulator with every chat, tsx) already holds, to tell the fan-out's own share.
+  const rssBeforeFanOut = process.memoryUsage().rss;
   let peakRss = 0;
   let peakHeap = 0;
   const sampleMemory = () => {
@@ -181,6 +183,7 @@ async function main(): Promise<void> {
       p99ms: Math.round(percentile(sorted, 99)),
       maxMs: Math.round(sorted[sorted.length - 1] ?? Number.NaN),
     },
+    rssBeforeFanOutMB: Math.round(rssBeforeFanOut / 1024 / 1024),
     peakRssMB: Math.round(peakRss / 1024 / 1024),
     peakHeapMB: Math.round(peakHeap / 1024 / 1024),
     node: process.version,

@@ -5,6 +5,7 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
+import type { OutboxCounts } from "../../digest/store/outbox.js";
 import type { DigestJobReport } from "../digest-job.js";
 import type { Logger } from "../logger.js";
 import { DIGEST_ADMIN_STRINGS } from "../render/digest-strings.js";
@@ -40,4 +41,24 @@ export function digestAdminFeature(deps: DigestAdminDeps): Composer<BotContext> 
     await ctx.reply(DIGEST_ADMIN_STRINGS.done(report.digests.length, chats, already));
   });
   return composer;
+}
+
+/**
+ * The digest lines /stats adds (issue 5, "Visibility"): outbox counts, paused subscriptions, the
+ * last run and the next. Plain strings, for the lead to append in features/stats.ts.
+ */
+export function digestStatusLines(state: {
+  outbox: OutboxCounts;
+  paused: number;
+  lastRun: { at: number; report?: DigestJobReport; error?: Error } | null;
+  nextRunAt: number | null;
+  formatTime: (epochMs: number) => string;
+}): string[] {
+  const lines = [DIGEST_ADMIN_STRINGS.outbox(state.outbox), DIGEST_ADMIN_STRINGS.paused(state.paused)];
+  const last = state.lastRun;
+  if (last === null) lines.push(DIGEST_ADMIN_STRINGS.noRun);
+  else if (last.error) lines.push(DIGEST_ADMIN_STRINGS.lastRunFailed(state.formatTime(last.at), last.error.message));
+  else lines.push(DIGEST_ADMIN_STRINGS.lastRun(state.formatTime(last.at), last.report?.digests.length ?? 0, last.report?.enqueued ?? 0));
+  if (state.nextRunAt !== null) lines.push(DIGEST_ADMIN_STRINGS.nextRun(state.formatTime(state.nextRunAt)));
+  return lines;
 }

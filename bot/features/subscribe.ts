@@ -1,7 +1,7 @@
 /**
  * /subscribe and /unsubscribe (and the subscribe button under /start). Answers say when the digest
- * comes, in the operator's time zone. When the user blocks the bot, Telegram sends a
- * my_chat_member update: the subscription is paused (kept), and resumed when they come back.
+ * comes, in the operator's time zone. (A user blocking the bot pauses the subscription: that is
+ * features/chat-member.ts.)
  */
 import { Composer } from "grammy";
 import type { BotContext, BotDeps } from "../context.js";
@@ -48,18 +48,6 @@ export function subscribeFeature(deps: BotDeps): Composer<BotContext> {
   composer.command("unsubscribe", async (ctx) => {
     const removed = await deps.subscribers.unsubscribe(ctx.chat.id);
     await ctx.reply(ctx.t(removed ? "unsubscribe-done" : "unsubscribe-none"));
-  });
-
-  composer.on("my_chat_member", async (ctx) => {
-    const chatId = ctx.myChatMember.chat.id;
-    const status = ctx.myChatMember.new_chat_member.status;
-    if (status === "kicked" || status === "left") {
-      const paused = await deps.subscribers.pause(chatId, status === "kicked" ? "blocked" : "left");
-      deps.logger.info({ chatId, status, paused }, "bot removed from chat");
-    } else if (status === "member" || status === "administrator") {
-      const resumed = await deps.subscribers.resume(chatId);
-      deps.logger.info({ chatId, status, resumed }, "bot back in chat");
-    }
   });
   return composer;
 }

@@ -48,4 +48,17 @@ export const DIGEST_ADMIN_STRINGS = {
     (already > 0 ? ` (${already} were queued before).` : "."),
   /** digest-admin-failed = The digest run failed: { $error } */
   failed: (error: string) => `The digest run failed: ${error}`,
+  /** stats-outbox = Outbox: { $pending } pending, { $claimed } sending, { $sent } sent, { $failed } failed */
+  outbox: (c: { pending: number; claimed: number; sent: number; failed: number }) =>
+    `Outbox: ${c.pending} pending, ${c.claimed} sending, ${c.sent} sent, ${c.failed} failed`,
+  /** stats-paused = Paused subscriptions: { $paused } */
+  paused: (paused: number) => `Paused subscriptions: ${paused}`,
+  /** stats-last-digest = Last digest run: { $time } — { $digests } digest(s), { $enqueued } queued */
+  lastRun: (time: string, digests: number, enqueued: number) => `Last digest run: ${time} — ${digests} digest(s), ${enqueued} queued`,
+  /** stats-last-digest-failed = Last digest run: { $time } — failed: { $error } */
+  lastRunFailed: (time: string, error: string) => `Last digest run: ${time} — failed: ${error}`,
+  /** stats-no-digest = No digest run yet. */
+  noRun: "No digest run yet.",
+  /** stats-next-digest = Next digest: { $time } */
+  nextRun: (time: string) => `Next digest: ${time}`,
 } as const;

@@ -115,6 +115,7 @@ function rejectCue(verb: string, masked: string, start: number, end: number): bo
     if (after === undefined || !"，,：:“".includes(after)) return true;
   }
   if (verb === "分析" && after !== undefined && "人师師家员員指".includes(after)) return true;
+  if (verb === "分析" && before !== undefined && "入过過细細步".includes(before)) return true;
   if (verb === "表示" && after === "为") return true;
   if (after === "的" || after === "了" && verb.length === 1) return true;
   return false;
@@ -164,7 +165,9 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     // Cheap rejections first: most candidate verbs in running text are not attributions.
     const say = verb === "说" || verb === "說";
     if (!punctFollow && !tell && quoteBefore === null && !tb.direct.has(verb) && !say && verb !== "说出" && verb !== "說出") continue;
-    const parsed = parseZhSubject(text.slice(subjectStart, start), known);
+    let parsed = parseZhSubject(text.slice(subjectStart, start), known);
+    // "如果台海发生冲突…时答复说": a clause of circumstance, not a source; the sentence's subject speaks.
+    if (parsed.kind === "refs" && parsed.refs.length === 1 && parsed.refs[0]!.type === "other" && CLAUSE_START.test(parsed.refs[0]!.label)) parsed = { kind: "empty" };
     // A subjectless clause early in a sentence: the sentence's own subject, if it names a person.
     const fromSentence = parsed.kind === "empty" ? sentenceSubject(text, masked, subjectStart, found, known) : null;
     const subjects = parsed.kind === "refs" ? parsed.refs : fromSentence !== null ? [fromSentence] : [];
@@ -172,10 +175,12 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     if (!punctFollow && !tell && !(quoteBefore !== null && hasSpeaker)) {
       // Content glued to the verb ("拜登认为中国…"): only for verbs that take a clause, with a subject.
       if (!tb.direct.has(verb) && !(say && subjects.some((r) => r.type === "person" || r.type === "pronoun"))) continue;
-      if (subjects.length === 0 && !/[并並也还還更同时時]$/u.test(text.slice(subjectStart, start)) && !earlierInSentence(found, masked, subjectStart)) continue;
+      // "…呼吁，A，称B": a second speech act in the same sentence ("and said") is a statement of its own.
+      const secondAct = /^(?:称|稱|警告|威胁|威脅)$/u.test(verb) && earlierInSentence(found, masked, subjectStart);
+      if (subjects.length === 0 && !secondAct && !/[并並也还還更同时時]$/u.test(text.slice(subjectStart, start))) continue;
     }
     if ((verb === "宣布" || verb === "宣佈") && !punctFollow && !"将將会會要".includes(after ?? "")) continue;
-    if (tb.weak.has(verb) && !(subjects.length === 0 && earlierInSentence(found, masked, subjectStart)) && !subjects.some((r) => r.type === "person" || r.type === "pronoun") && !(subjects.length === 1 && subjects[0]!.type === "other" && AUTHORS.test(subjects[0]!.label))) continue;
+    if (tb.weak.has(verb) && !subjects.some((r) => r.type === "person" || r.type === "pronoun") && !(subjects.length === 1 && subjects[0]!.type === "other" && AUTHORS.test(subjects[0]!.label))) continue;
     const only = subjects.length === 1 ? subjects[0]! : null;
     const authors = only !== null && only.type === "other" && AUTHORS.test(only.label);
     if (!authors && only !== null && only.type === "other" && (only.label.length > 16 || CLAUSE_START.test(only.label))) continue;
@@ -215,6 +220,11 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       if (q !== null && who !== null) {
         found.push({ subjectStart, cueStart: start, contentStart: start, cue: verb, negated: false, subjects: [who], trailingQuote: q, authored: false });
       }
+      continue;
+    }
+    if (subjects.length === 0 && quoteBefore === null && !sentenceInitial(masked, subjectStart) && !earlierInSentence(found, masked, subjectStart)) {
+      // "…推出系列图卡，以问答方式宣传其叙事，强调…": the sentence has a subject of its own that we
+      // could not read; it is not the previous speaker.
       continue;
     }
     let refs: SubjectRef[] = subjects.length > 0 ? subjects : [{ type: "continuation" }];
@@ -280,7 +290,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
   for (const c of found) {
     const prev = kept.at(-1);
     if (prev !== undefined && c.cueStart < prev.contentStart && c.subjectStart < prev.cueStart) continue;
-    if (prev !== undefined && prev.quoteOnly !== true && c.subjects.every((r) => r.type === "other") && prev.subjects.some((r) => r.type === "person" || r.type === "pronoun")) {
+    if (prev !== undefined && prev.quoteOnly !== true && prev.stateOnly !== true && c.subjects.every((r) => r.type === "other" && !/^(?:他们|她们|他們|她們)$/u.test(r.label)) && prev.subjects.some((r) => r.type === "person" || r.type === "pronoun")) {
       const between = masked.slice(prev.contentStart, c.subjectStart);
       if (![...between].some((ch) => SENTENCE_END.has(ch))) continue;
     }
@@ -308,6 +318,11 @@ function sentenceSubject(text: string, masked: string, pos: number, earlier: rea
     const parsed = parseZhSubject(clause.slice(0, paren.index + paren[0].length), known);
     if (parsed.kind === "refs" && parsed.refs.length === 1 && parsed.refs[0]!.type === "person") return parsed.refs[0]!;
   }
+  // "习近平7月下旬视察…时，提到了…": a person already met opens the sentence.
+  for (let n = Math.min(8, clause.length); n >= 2; n--) {
+    const head = clause.slice(0, n);
+    if (known.knownEndingAt(head, n) === head) return { type: "person", surface: head, romanized: null, role: "" };
+  }
   return null;
 }
 
@@ -334,7 +349,28 @@ function mentions(text: string, masked: string, found: readonly Cue[], known: Kn
     if (ref.role.length === 0) continue;
     out.push({ subjects: [ref], text: "", kind: "indirect", cue: "", mention: "topic", at: m.index });
   }
+  // "台湾外交部长吴钊燮正在敲响警钟…": a titled person opening a sentence is whom "他" means when
+  // nobody has spoken yet.
+  for (let s = 0; s < masked.length; ) {
+    let e = s;
+    while (e < masked.length && !SENTENCE_END.has(masked[e]!) && !"，,；".includes(masked[e]!)) e++;
+    const clause = text.slice(s, Math.min(e, s + 40));
+    const named = titledName(clause, known);
+    if (named !== null && !found.some((c) => c.cueStart >= s && c.cueStart < e)) out.push({ subjects: [named], text: "", kind: "indirect", cue: "", mention: "fallback", at: s });
+    while (e < masked.length && !SENTENCE_END.has(masked[e]!)) e++;
+    s = e + 1;
+  }
   return out;
+}
+
+/** Nothing but connectives between the sentence start and `pos` ("。并表示，…", "。此外，他…"). */
+function sentenceInitial(masked: string, pos: number): boolean {
+  let i = pos - 1;
+  while (i >= 0 && " ，,".includes(masked[i]!)) i--;
+  if (i < 0 || SENTENCE_END.has(masked[i]!)) return true;
+  let j = i;
+  while (j >= 0 && !SENTENCE_END.has(masked[j]!) && !"，,".includes(masked[j]!)) j--;
+  return (j < 0 || SENTENCE_END.has(masked[j]!)) && /^(?:此外|另外|同时|同時|但|不过|不過|而|并|並|他|她|此前|随后|隨後)$/u.test(masked.slice(j + 1, i + 1));
 }
 
 /** A cue earlier in the same sentence: a subjectless "，称…" / "，并承诺…" continues it. */
@@ -345,9 +381,26 @@ function earlierInSentence(found: readonly Cue[], masked: string, pos: number): 
   return true;
 }
 
+/** "…外交部长吴钊燮正在…": the name right after the first title in a clause, if one reads as a name. */
+function titledName(clause: string, known: KnownPeople): SubjectRef | null {
+  for (const n of [3, 2, 4]) {
+    for (let i = 0; i + n <= clause.length; i++) {
+      const cand = clause.slice(i, i + n);
+      if (!looksLikeName(cand, true) || i === 0) continue;
+      const before = clause.slice(0, i);
+      const parsed = parseZhSubject(before + cand, known);
+      if (parsed.kind === "refs" && parsed.refs.length === 1) {
+        const r = parsed.refs[0]!;
+        if (r.type === "person" && r.surface === cand && r.role.length > 0) return r;
+      }
+    }
+  }
+  return null;
+}
+
 /** Trims punctuation and spaces that are not part of what was said. */
 function trimIndirect(s: string): string {
-  return s.replace(/^[，,：:、；;\s]+/u, "").replace(/[，,：:、；;\s]+$/u, "");
+  return s.replace(/^[，,：:、；;。\s]+/u, "").replace(/[，,：:、；;\s]+$/u, "");
 }
 
 /** At least `min` letters, digits or Han characters (not just punctuation). */
@@ -379,6 +432,12 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
     const next = found[k + 1];
     let end = text.length;
     if (next !== undefined) end = next.trailingQuote !== null ? next.trailingQuote.open : next.trailingClause ? Math.max(c.contentStart, next.trailingClause[0]) : next.subjectStart;
+    if (next !== undefined && text[next.contentStart] === "。" && masked[next.subjectStart - 1] === "，" && next.subjects.some((r) => r.type === "person")) {
+      // The next speaker's statement precedes them ("…，王文说。"): ours ends at that sentence.
+      let s0 = next.subjectStart - 1;
+      while (s0 > c.contentStart && !SENTENCE_END.has(masked[s0 - 1]!)) s0--;
+      if (s0 > c.contentStart) end = s0;
+    }
     if (c.trailingClause) {
       const [a, b] = c.trailingClause;
       const clause = trimIndirect(text.slice(a, b));
@@ -411,6 +470,17 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
     const start = c.negated ? c.cueStart : c.contentStart;
     // “…，”X写道，他引用了…: after a quote-first attribution, a new clause about the speaker is narration.
     const narrationAfterQuote = c.trailingQuote !== null && /^[他她][^说說认認表指称稱]/u.test(text.slice(c.contentStart, c.contentStart + 2));
+    if (text[c.contentStart] === "。" && c.trailingQuote === null && !c.trailingClause && c.subjects.some((r) => r.type === "person") && c.subjectStart > 0 && masked[c.subjectStart - 1] === "，") {
+      // "习近平的双循环可能会…，王文在接受采访时说。": the statement comes before its speaker.
+      let s0 = c.subjectStart - 1;
+      while (s0 > 0 && !SENTENCE_END.has(masked[s0 - 1]!)) s0--;
+      const before = trimIndirect(text.slice(s0, c.subjectStart));
+      if (hasWords(before, 8) && !covered.some(([x, y]) => s0 < y && c.subjectStart > x)) {
+        out.push({ subjects: c.subjects, text: before, kind: "indirect", cue: c.cue, at: s0 });
+        covered.push([s0, c.subjectStart]);
+        continue;
+      }
+    }
     if (end <= c.contentStart || text[c.contentStart] === "。" || narrationAfterQuote) {
       // Nothing said here, but the speaker is now the one a following "他" means.
       out.push({ subjects: c.subjects, text: "", kind: "indirect", cue: c.cue, authored: c.authored, at: c.subjectStart });
@@ -469,9 +539,10 @@ function contentPieces(
     const after = span.closed ? followingChar(text, span.close + 1) : undefined;
     // A quoted sentence of its own (it ends inside the marks) is direct speech; a quoted phrase
     // closing a reported clause ("…之中，“台湾的价值变得更加重要”。") stays part of it.
+    const opensSentence = span.open > start && SENTENCE_END.has(text[span.open - 1] ?? "");
     const sentenceQuote =
       standaloneStart(text, span, start) &&
-      ((innerEnd !== undefined && SENTENCE_END.has(innerEnd)) || (after !== undefined && OPENERS.has(after)) || !span.closed);
+      (opensSentence || (innerEnd !== undefined && SENTENCE_END.has(innerEnd)) || (after !== undefined && OPENERS.has(after)) || !span.closed);
     if (!sentenceQuote) continue;
     const before = trimIndirect(text.slice(cursor, span.open));
     if (hasWords(before, 4)) out.push({ subjects: c.subjects, text: before, kind: "indirect", cue: c.cue, authored: c.authored });

@@ -204,7 +204,11 @@ function jointSubjects(phrase: string, known: KnownPeople): SubjectRef[] | null 
 
 /** The subject of a normal-order clause "…, X (, appositive,) said". */
 function subjectBefore(text: string, from: number, to: number, known: KnownPeople): SubjectRef | SubjectRef[] | null {
-  let phrase = text.slice(from, to).trim().replace(/^[,;:\s]+/u, "").replace(LEADING, "");
+  let phrase = text.slice(from, to).trim();
+  // "(Mr Miller retorted that…)": a parenthetical opens its own clause.
+  const paren = phrase.lastIndexOf("(");
+  if (paren >= 0 && !phrase.includes(")", paren)) phrase = phrase.slice(paren + 1);
+  phrase = phrase.replace(/^[,;:\s]+/u, "").replace(LEADING, "");
   if (phrase.length === 0) return null;
   // "he quoted Mao Zedong and said": the subject of the first verb speaks.
   if (/\s(?:and|but|then)$/u.test(phrase)) {
@@ -291,6 +295,8 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
   for (let m = VERB_RE.exec(masked); m !== null; m = VERB_RE.exec(masked)) {
     const verb = (m[1] ?? m[2] ?? "").replace(/\s+/gu, " ");
     const verbStart = m.index;
+    // A reporting verb inside what someone else is reported to have said is part of that statement.
+    if (found.some((f) => f.content !== null && verbStart >= f.content[0] && verbStart < f.content[1])) continue;
     const verbEnd = m.index + m[0].length;
     const sStart = sentenceStart(text, masked, verbStart);
     const sEnd = sentenceEnd(masked, verbEnd);
@@ -345,15 +351,20 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
       if (named !== null) subject = named;
     }
     if (subject.type === "other" && subject.label.split(/\s+/u).length > 8) continue;
-    const trailingQuote = qBefore > 0 && /^[\s,]*$/u.test(masked.slice(qBefore, from)) ? quoteEndingNear(spans, masked, from + (text.slice(from, verbStart).length - text.slice(from, verbStart).trimStart().length)) : null;
+    // "“…,” Juying told me" / "“…,” Muhammad Safdar, an Islamabad-based researcher, says": only a
+    // name or a pronoun (and an appositive) may stand between the quote and the verb.
+    const between = text.slice(qBefore, verbStart);
+    const nameOnly = /^[\s,]*(?:(?:(?:Mr|Mrs|Ms|Dr)\s+)?[A-Z][\p{L}’'.-]*(?:\s+(?:[A-Z][\p{L}’'.-]*|ul|al|bin|de|van|von))*(?:\s*,[^,]*,)?|he|she|He|She|they|They)\s*$/u.test(between);
+    const trailingQuote = qBefore > 0 && nameOnly ? quoteEndingNear(spans, masked, from + (between.length - between.replace(/^[\s,]+/u, "").length)) : null;
     // What follows the verb: skip the listener of "told" and a "that".
     let c = verbEnd;
     const after = masked.slice(c);
     const listener = /^\s*(?:(?:me|us|him|her|them|reporters|journalists|The\s+\w+|the\s+\w+|[A-Z]\w+)\s*)?(?:that\s+|,\s*|:\s*)?/u.exec(after);
     if (/^(?:told|tells|persuaded|persuades)$/u.test(verb)) {
       // "told me that…", "told The Economist:" — but "told officials to check…" reports no words.
-      if (listener === null || !/(?:that\s+|[,:]\s*)$/u.test(listener[0])) c = masked.length;
-      else c += listener[0].length;
+      // "told officials to check orders" reports an instruction, not words.
+      if ((listener === null || !/(?:that\s+|[,:]\s*)$/u.test(listener[0])) && trailingQuote === null) continue;
+      if (listener !== null) c += listener[0].length;
     } else {
       const that = /^\s*,?\s*(?:that\s+)?/u.exec(after);
       if (that !== null) c += that[0].length;
@@ -365,6 +376,11 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
     else if (/^\s*[,.;]/u.test(masked.slice(verbEnd)) && commaBefore) {
       // "Now he spends ten hours a day online, he reckons, …" / "…on Facebook, she says."
       content = [sStart, Math.max(sStart, masked.lastIndexOf(",", subjectAt - 1))];
+      if (masked.slice(content[0], content[1]).trim().split(/\s+/u).length < 3) {
+        // "But, he says, “The business is yet to come…”": the quote that follows is the statement.
+        const next = spans.find((sp) => sp.open > verbEnd && sp.open - verbEnd <= 3);
+        content = next !== undefined ? [next.open, next.closed ? next.close + 1 : text.length] : null;
+      }
     }
     else if (c < masked.length && masked[c] !== "." && masked[c] !== "," && !/^\s*,/u.test(masked.slice(verbEnd))) content = [c, sEnd];
     else if (trailingQuote === null && c < masked.length && masked[c] === ",") {

@@ -71,7 +71,7 @@ const PLACES = [
 const MANNER_TAIL = /[\u4e00-\u9fff]{1,3}地$/u;
 /** "以欧盟轮值主席国外长的身分": in what capacity. */
 const CAPACITY_TAIL = /以[^，。]{0,30}?(?:身分|身份|名义|名義|角度)$/u;
-const TIME_TAIL = /(?:[0-9０-９]{1,2}月(?:上旬|中旬|下旬|初|底|中)|[0-9０-９]{1,4}(?:年|月|日|号|號)|[上下本这這]?(?:周|週|星期)[一二三四五六日天末]|[上下]午|晚间|晚間|早上|凌晨)$/u;
+const TIME_TAIL = /(?:(?<=[\u3400-\u9fff])[0-9０-９]+|[0-9０-９]{1,2}月(?:上旬|中旬|下旬|初|底|中)|[0-9０-９]{1,4}(?:年|月|日|号|號)|[上下本这這]?(?:周|週|星期)[一二三四五六日天末]|[上下]午|晚间|晚間|早上|凌晨)$/u;
 const LATIN_PAREN_TAIL = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]\s*$/u;
 const LATIN_PAREN_ANY = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]/gu;
 const LATIN_NAME_TAIL = /(?:^|[^A-Za-z.'’\-])((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la))*)$/u;
@@ -112,7 +112,7 @@ function stripAdverb(s: string): string {
   return s;
 }
 
-const TIME_LAST = new Set([..."年月日号號旬初底中一二三四五六日天末午间間上晨"]);
+const TIME_LAST = new Set([..."年月日号號旬初底中一二三四五六日天末午间間上晨0123456789０１２３４５６７８９"]);
 const CAPACITY_LAST = new Set([..."分份义義度"]);
 
 /** Peels time, place, interview and adverb framing off the end of a subject chunk. */
@@ -129,7 +129,7 @@ export function stripFraming(input: string): string {
     if (CAPACITY_LAST.has(last)) s = s.replace(CAPACITY_TAIL, "");
     // "在接受美国之音采访时", "在该智库…发表的文章中": from the last 在 (a name rarely holds one).
     const at = Math.max(s.lastIndexOf("在"), s.lastIndexOf("於"));
-    if (at >= 0 && s.length - at <= 45 && !holdsPerson(s.slice(at))) s = s.slice(0, at);
+    if (at >= 0 && s.length - at <= 45 && !holdsPerson(s.slice(at))) s = s.slice(0, at > 1 && s[at - 1] === "人" ? at - 1 : at);
     // "朴之水将拜登形容为…": the object fronted by 将/把 is not the source.
     const ba = Math.max(s.lastIndexOf("将"), s.lastIndexOf("將"), s.lastIndexOf("把"));
     if (ba > 0 && s.length - ba <= 20 && !holdsPerson(s.slice(ba))) s = s.slice(0, ba);

@@ -10,6 +10,12 @@
  *   outbox:waiting            sorted set of item ids scored by the instant they become due: a retried
  *                             item's notBefore, or a claimed item's lease end
  *
+ * Finished items do not stay forever: Redis holds everything in memory (≈ 350 bytes per item, so
+ * 100,000 subscribers add ≈ 35 MB a day). A sent or failed item's hash expires `retainMs` after it
+ * finished, and a digest's pairs, payload and counts `retainMs` after its last enqueue, ack or fail
+ * (Redis expiry, on the server's clock: housekeeping, not delivery logic). Until then a re-run
+ * enqueue of the same digest stays a no-op; `stats()` keeps counting all items ever queued.
+ *
  * Why sorted sets and not Streams with consumer groups: the Outbox port takes `now` from the caller
  * (digest/ code never reads the clock, and the contract drives leases with a logical clock), while a
  * consumer group measures a pending entry's idle time (XAUTOCLAIM min-idle-time, XPENDING IDLE) on
@@ -46,23 +52,23 @@ end
 /**
  * KEYS: next-id, counts, digest counts, pairs, payload, ready, then (enqueueDigest) the subscriber
  * hashes whose cursor moves. ARGV: item key prefix, digestId, payload JSON, now, cursor ("" for
- * none), then the chat ids. Returns how many items it added.
+ * none), retainMs, then the chat ids. Returns how many items it added.
  */
 const ENQUEUE = defineLuaScript(
   "outbox.enqueue",
   `
-local nextId, counts, digestCounts, pairs, payload, ready = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local itemPrefix, digestId, json, now, cursorText = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local nextId, counts, digestCounts, pairsKey, payload, ready = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local itemPrefix, digestId, json, now, cursorText, retainMs = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 redis.call("SET", payload, json, "NX")
 local id = tonumber(redis.call("GET", nextId) or "0")
 local added = 0
 local readyArgs = {}
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   local chat = ARGV[i]
-  if redis.call("HEXISTS", pairs, chat) == 0 then
+  if redis.call("HEXISTS", pairsKey, chat) == 0 then
     id = id + 1
     local idText = string.format("%d", id)
-    redis.call("HSET", pairs, chat, idText)
+    redis.call("HSET", pairsKey, chat, idText)
     redis.call("HSET", itemPrefix .. idText, "digestId", digestId, "chatId", chat, "status", "pending",
       "attempts", "0", "enqueuedAt", now, "notBefore", now)
     readyArgs[#readyArgs + 1] = idText
@@ -81,6 +87,7 @@ if added > 0 then
   redis.call("HINCRBY", counts, "pending", added)
   redis.call("HINCRBY", digestCounts, "pending", added)
 end
+for _, key in ipairs({ pairsKey, payload, digestCounts }) do redis.call("PEXPIRE", key, retainMs) end
 if cursorText ~= "" then
   local keys, cursor, cursor_text = {}, tonumber(cursorText), cursorText
   for i = 7, #KEYS do keys[#keys + 1] = KEYS[i] end
@@ -141,6 +148,19 @@ return taken
 `,
 );
 
+/**
+ * Shared by ack and fail: a finished item expires after `retainMs`, and its digest's keys live on
+ * for `retainMs` after this last activity. Expects pairsPrefix, payloadPrefix, countsPrefix, retainMs.
+ */
+const RETIRE_LUA = `
+local function retire(key, digest)
+  redis.call("PEXPIRE", key, retainMs)
+  redis.call("PEXPIRE", pairsPrefix .. digest, retainMs)
+  redis.call("PEXPIRE", payloadPrefix .. digest, retainMs)
+  redis.call("PEXPIRE", countsPrefix .. digest, retainMs)
+end
+`;
+
 /** Shared head of ack/retry/fail: `held(id)` is the item's digest id if `worker` holds it, else nil. */
 const HELD_LUA = `
 local function held(key, worker)
@@ -150,16 +170,20 @@ local function held(key, worker)
 end
 `;
 
-/** KEYS: ready, waiting, counts. ARGV: item key prefix, digest counts prefix, worker, item ids... */
+/**
+ * KEYS: ready, waiting, counts. ARGV: item key prefix, digest counts prefix, pairs prefix, payload
+ * prefix, retainMs, worker, item ids...
+ */
 const ACK = defineLuaScript(
   "outbox.ack",
   `
 local ready, waiting, counts = KEYS[1], KEYS[2], KEYS[3]
-local itemPrefix, countsPrefix, worker = ARGV[1], ARGV[2], ARGV[3]
+local itemPrefix, countsPrefix, pairsPrefix, payloadPrefix, retainMs, worker = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 ${MOVE_COUNT_LUA}
 ${HELD_LUA}
+${RETIRE_LUA}
 local acked = 0
-for i = 4, #ARGV do
+for i = 7, #ARGV do
   local id = ARGV[i]
   local key = itemPrefix .. id
   local digest = held(key, worker)
@@ -169,6 +193,7 @@ for i = 4, #ARGV do
     redis.call("ZREM", waiting, id)
     redis.call("ZREM", ready, id)
     move_count(counts, countsPrefix, digest, "claimed", "sent")
+    retire(key, digest)
     acked = acked + 1
   end
 end
@@ -197,14 +222,19 @@ return 1
 `,
 );
 
-/** KEYS: ready, waiting, counts. ARGV: item key prefix, digest counts prefix, worker, item id, reason. */
+/**
+ * KEYS: ready, waiting, counts. ARGV: item key prefix, digest counts prefix, pairs prefix, payload
+ * prefix, retainMs, worker, item id, reason.
+ */
 const FAIL = defineLuaScript(
   "outbox.fail",
   `
 local ready, waiting, counts = KEYS[1], KEYS[2], KEYS[3]
-local itemPrefix, countsPrefix, worker, id, reason = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local itemPrefix, countsPrefix, pairsPrefix, payloadPrefix, retainMs, worker, id, reason =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 ${MOVE_COUNT_LUA}
 ${HELD_LUA}
+${RETIRE_LUA}
 local key = itemPrefix .. id
 local digest = held(key, worker)
 if not digest then return 0 end
@@ -213,6 +243,7 @@ redis.call("HDEL", key, "leaseUntil")
 redis.call("ZREM", ready, id)
 redis.call("ZREM", waiting, id)
 move_count(counts, countsPrefix, digest, "claimed", "failed")
+retire(key, digest)
 return 1
 `,
 );
@@ -262,11 +293,22 @@ function requireInstant(operation: string, name: string, value: number): void {
  * connection and prefix (it writes their hashes in the enqueue's script). `close()` only retires
  * this adapter: the connection is shared, and whoever opened it closes it.
  */
-export function createRedisOutbox(redis: RedisConnection): Outbox {
+export interface RedisOutboxOptions {
+  /** How long finished items, and a digest's keys after its last activity, are kept (default 30 days). */
+  retainMs?: number;
+}
+
+export function createRedisOutbox(redis: RedisConnection, options: RedisOutboxOptions = {}): Outbox {
+  const retainMs = options.retainMs ?? 30 * 24 * 3_600_000;
+  if (!Number.isSafeInteger(retainMs) || retainMs <= 0)
+    throw new RangeError(`createRedisOutbox: retainMs must be a positive integer, got ${String(retainMs)}`);
   const nextIdKey = redis.key("outbox", "next-id");
   const itemPrefix = redis.key("outbox", "item", "");
   const countsKey = redis.key("outbox", "counts");
   const countsPrefix = redis.key("outbox", "counts", "");
+  const pairsPrefix = redis.key("outbox", "pairs", "");
+  const payloadPrefix = redis.key("outbox", "payload", "");
+  const retireArgs = [itemPrefix, countsPrefix, pairsPrefix, payloadPrefix, retainMs];
   const readyKey = redis.key("outbox", "ready");
   const waitingKey = redis.key("outbox", "waiting");
   const queueKeys = [readyKey, waitingKey, countsKey];
@@ -291,8 +333,8 @@ export function createRedisOutbox(redis: RedisConnection): Outbox {
       nextIdKey,
       countsKey,
       countsPrefix + digest.id,
-      redis.key("outbox", "pairs", digest.id),
-      redis.key("outbox", "payload", digest.id),
+      pairsPrefix + digest.id,
+      payloadPrefix + digest.id,
       readyKey,
     ];
     let added = 0;
@@ -302,7 +344,7 @@ export function createRedisOutbox(redis: RedisConnection): Outbox {
     for (let start = 0; start === 0 || start < chats.length; start += CHATS_PER_SCRIPT) {
       const slice = chats.slice(start, start + CHATS_PER_SCRIPT);
       const sliceKeys = cursor === null ? keys : [...keys, ...chatIds.slice(start, start + CHATS_PER_SCRIPT).map((id) => subscriberKey(redis, id))];
-      added += (await redis.run(ENQUEUE, sliceKeys, [itemPrefix, digest.id, json, now, cursor ?? "", ...slice])) as number;
+      added += (await redis.run(ENQUEUE, sliceKeys, [itemPrefix, digest.id, json, now, cursor ?? "", retainMs, ...slice])) as number;
     }
     return { added, already: chatIds.length - added };
   }
@@ -334,7 +376,7 @@ export function createRedisOutbox(redis: RedisConnection): Outbox {
     async ack(itemIds, worker) {
       open("ack");
       if (itemIds.length === 0) return 0;
-      return (await redis.run(ACK, queueKeys, [itemPrefix, countsPrefix, worker, ...itemIds])) as number;
+      return (await redis.run(ACK, queueKeys, [...retireArgs, worker, ...itemIds])) as number;
     },
     async retry(itemId, worker, at, reason) {
       open("retry");
@@ -343,7 +385,7 @@ export function createRedisOutbox(redis: RedisConnection): Outbox {
     },
     async fail(itemId, worker, reason) {
       open("fail");
-      return (await redis.run(FAIL, queueKeys, [itemPrefix, countsPrefix, worker, itemId, reason])) === 1;
+      return (await redis.run(FAIL, queueKeys, [...retireArgs, worker, itemId, reason])) === 1;
     },
     async stats() {
       open("stats");
@@ -355,7 +397,7 @@ export function createRedisOutbox(redis: RedisConnection): Outbox {
     },
     async digestPayload(digestId) {
       open("digestPayload");
-      const json = await redis.client.get(redis.key("outbox", "payload", digestId));
+      const json = await redis.client.get(payloadPrefix + digestId);
       if (json === null) return undefined;
       try {
         return JSON.parse(json) as unknown;

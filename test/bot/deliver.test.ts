@@ -173,6 +173,22 @@ describe("delivery worker on the emulator", () => {
     expect((await r.subscribers.counts()).paused).toBe(3);
   });
 
+  it("does not send to a chat that unsubscribed or was paused after the digest was queued", async () => {
+    const chats = [45_001, 45_002, 45_003];
+    const r = await rig({ rate: 30, chats });
+    for (const chatId of chats) r.emulator.addChat(chatId);
+    await r.outbox.enqueueDigest(corpusPayload("en", 1), chats, 1, Date.now());
+    await r.subscribers.unsubscribe(45_001);
+    await r.subscribers.pause(45_002, "bot was blocked by the user");
+    r.worker.start();
+    await r.worker.idle();
+    expect(r.emulator.stats().sentPerChat.get(45_001)).toBeUndefined();
+    expect(r.emulator.stats().sentPerChat.get(45_002)).toBeUndefined();
+    expect(r.emulator.stats().sentPerChat.get(45_003)).toBe(1);
+    expect((await r.outbox.item(1))?.lastError).toBe("unsubscribed before delivery");
+    expect((await r.outbox.item(2))?.lastError).toBe("paused before delivery: bot was blocked by the user");
+  });
+
   it("logs a malformed message with digest id and chat and fails it without retrying", async () => {
     const chats = [50_001, 50_002];
     const r = await rig({ rate: 30, chats });

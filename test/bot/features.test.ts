@@ -93,11 +93,10 @@ describe("/latest", () => {
     for (const call of many) expect(String(call.payload.text).length).toBeLessThanOrEqual(4096);
     const one = h.sent(await h.send("/latest 0"));
     expect(one.flatMap(buttonsOf).filter((b) => b.callback_data.startsWith("f:"))).toHaveLength(1);
-    // seed.txt: Sun, 19 Nov 2023 05:15:52 GMT → 13:15 in Asia/Shanghai.
+    // seed.txt: Sun, 19 Nov 2023 05:15:52 GMT → 13:15 in Asia/Shanghai, on the line after its title.
     const seed = corpusArticles().find((c) => c.article.title.includes("日韩首脑"))!.article;
-    if (one[0]!.payload.text && String(one[0]!.payload.text).includes(seed.title)) {
-      expect(String(one[0]!.payload.text)).toContain("2023-11-19 13:15");
-    }
+    const listed = textOf(many);
+    expect(listed).toContain(`${seed.title}\nVOA Chinese · 2023-11-19 13:15`);
     expect(h.violations).toEqual([]);
   });
 });
@@ -127,10 +126,10 @@ describe("/full", () => {
       expect(found, `block "${probe}"`).toBeGreaterThanOrEqual(0);
       at = found;
     }
-    if (article.image) {
-      expect(calls[0]!.method).toBe("sendPhoto");
-      expect(String(calls[0]!.payload.caption).length).toBeLessThanOrEqual(1024);
-    }
+    expect(article.image).not.toBeNull();
+    expect(calls[0]!.method).toBe("sendPhoto");
+    expect(calls[0]!.payload.photo).toBe(article.image!.url);
+    expect(String(calls[0]!.payload.caption).length).toBeLessThanOrEqual(1024);
     expect(h.violations).toEqual([]);
   });
 

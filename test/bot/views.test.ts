@@ -70,6 +70,7 @@ describe("mostTellingQuote", () => {
   it("prefers direct speech of readable length by a speaker with a role", () => {
     const index = createQuoteIndex();
     for (const { article, quotes } of corpusArticles()) index.upsert(indexedArticleOf(article), quotes);
+    let preferredDirect = 0;
     for (const { article } of corpusArticles()) {
       const hits = index.articleQuotes(article.id);
       const best = mostTellingQuote(hits);
@@ -81,7 +82,9 @@ describe("mostTellingQuote", () => {
       if (readableDirect.length > 0) {
         expect(best!.quote.kind).toBe("direct");
         expect(best!.quote.text.length).toBeGreaterThanOrEqual(20);
+        preferredDirect += 1;
       }
     }
+    expect(preferredDirect).toBeGreaterThan(10);
   });
 });

@@ -108,7 +108,8 @@ describe("a user's first session", () => {
       expect(m.text!.endsWith(`(${i + 1}/${texts.length})`)).toBe(true);
       expect(m.text!.length).toBeLessThanOrEqual(4096);
     });
-    if (longest.image) expect(full[0]!.photo).toBeDefined();
+    expect(longest.image).not.toBeNull();
+    expect(full[0]!.photo).toBeDefined();
     const received = squash(texts.map((m) => m.text!.replace(/\(\d+\/\d+\)$/, "")).join(""));
     let at = 0;
     for (const block of longest.blocks) {
@@ -117,6 +118,17 @@ describe("a user's first session", () => {
       at = found + squash(block.text).length;
     }
   }, 90_000);
+});
+
+describe("the operator", () => {
+  it("sees /stats (ADMIN_IDS), while anyone else gets the unknown-command answer", async () => {
+    const [stats] = await say(501, "/stats");
+    expect(stats!.text).toContain(`Articles: ${SEEDS.length}`);
+    expect(stats!.text).toMatch(/Experts: \d+\nQuotes: \d+\nSubscribers: \d+ active, \d+ paused/);
+    expect(stats!.text).toMatch(/Last ingest: \d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Shanghai\) — 5 files, 5 added/);
+    const [other] = await say(502, "/stats");
+    expect(other!.text).toBe("I don't know /stats. /help lists what I can do.");
+  });
 });
 
 describe("quote lookup", () => {

@@ -9,7 +9,7 @@ import { createMemoryArticleStore, createMemorySubscriberStore } from "../../../
 import { createMemoryOutbox } from "../../../digest/store/memory-outbox.js";
 import type { BotContext, UiLang } from "../../../bot/context.js";
 import { runDigestJob, type DigestJobDeps } from "../../../bot/digest-job.js";
-import { digestAdminFeature } from "../../../bot/features/digest-admin.js";
+import { digestAdminFeature, digestStatusLines } from "../../../bot/features/digest-admin.js";
 import { createI18n } from "../../../bot/i18n.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../../../bot/emulator/index.js";
 import { corpusStored, memoryLogger } from "../digest-fixtures.js";
@@ -76,5 +76,32 @@ describe("digestAdminFeature", () => {
     const { bot } = await setup(async () => ({ busy: true }));
     await bot.handleUpdate(emulator!.userSends("/digest", { chatId: ADMIN }));
     expect(emulator!.chat(ADMIN).messages.at(-1)?.text).toMatch(/already going/);
+  });
+});
+
+describe("digestStatusLines", () => {
+  it("reports the outbox, paused chats, the last run and the next", async () => {
+    const subscribers = createMemorySubscriberStore();
+    const articles = createMemoryArticleStore();
+    const outbox = createMemoryOutbox(subscribers);
+    for (const stored of corpusStored().slice(0, 2)) await articles.put(stored.article, stored.quotes, 1);
+    for (const chatId of [1, 2, 3]) await subscribers.subscribe(chatId, { now: 1, cursor: 0 });
+    await subscribers.pause(3, "blocked");
+    const report = await runDigestJob({ articles, subscribers, outbox, digest: { tz: "UTC", maxArticles: 10 } }, 5);
+    const [item] = await outbox.claim("w", 1, 1000, 10);
+    await outbox.ack([item!.id], "w");
+    const lines = digestStatusLines({
+      outbox: await outbox.stats(),
+      paused: (await subscribers.counts()).paused,
+      lastRun: { at: Date.UTC(2026, 0, 2, 8), report },
+      nextRunAt: Date.UTC(2026, 0, 3, 8),
+      formatTime: (ms) => new Date(ms).toISOString().slice(0, 16),
+    });
+    expect(lines).toEqual([
+      "Outbox: 1 pending, 0 sending, 1 sent, 0 failed",
+      "Paused subscriptions: 1",
+      "Last digest run: 2026-01-02T08:00 — 1 digest(s), 2 queued",
+      "Next digest: 2026-01-03T08:00",
+    ]);
   });
 });

@@ -400,6 +400,32 @@ describe.skipIf(!redis.available)(redis.available ? "Redis adapters" : redis.ski
       await connection.dispose();
     }, 30_000);
 
+    it("lets finished items and an idle digest's keys expire after retainMs, but never an unfinished item", async () => {
+      const connection = await freshConnection();
+      const keepsForAMonth = createRedisOutbox(connection);
+      await keepsForAMonth.enqueue({ id: "month", payload: 1 }, [1], T0);
+      const [monthItem] = await keepsForAMonth.claim("w", 1, 60_000, T0);
+      await keepsForAMonth.ack([monthItem!.id], "w");
+      const monthTtl = await connection.client.pTTL(connection.key("outbox", "item", String(monthItem!.id)));
+      expect(monthTtl).toBeGreaterThan(29 * 24 * 3_600_000);
+
+      const outbox = createRedisOutbox(connection, { retainMs: 300 });
+      await outbox.enqueue({ id: "d", payload: samplePayload("d") }, [1, 2, 3], T0);
+      const [sent, failed] = await outbox.claim("w", 2, 60_000, T0);
+      await outbox.ack([sent!.id], "w");
+      await outbox.fail(failed!.id, "w", "403: bot was blocked by the user");
+      const pendingId = failed!.id + 1;
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await outbox.item(sent!.id)).toBeUndefined();
+      expect(await outbox.item(failed!.id)).toBeUndefined();
+      expect(await outbox.digestPayload("d")).toBeUndefined();
+      expect(await outbox.item(pendingId)).toMatchObject({ status: "pending", chatId: 3 });
+      expect((await outbox.claim("w", 5, 60_000, T0)).map((i) => i.id)).toEqual([pendingId]);
+      expect(await outbox.stats()).toEqual({ pending: 0, claimed: 1, sent: 2, failed: 1 });
+      expect(() => createRedisOutbox(connection, { retainMs: 0 })).toThrow(RangeError);
+      await connection.dispose();
+    });
+
     it("lets a second instance finish a dead instance's claimed items after the lease, with no loss", async () => {
       const prefix = freshPrefix();
       const dying = await freshConnection(prefix);

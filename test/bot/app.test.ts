@@ -1,0 +1,89 @@
+/**
+ * The app's start: ingest only what is new or changed, indexes built from every stored article
+ * (also those stored without quotes by the ingest CLI), and a readable failure when the Bot API
+ * cannot be reached.
+ */
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppStartError, createApp, loadIndexes } from "../../bot/app.js";
+import { createArticleSearch } from "../../bot/article-search.js";
+import { loadConfig } from "../../bot/config.js";
+import { startBotApiEmulator, type BotApiEmulator } from "../../bot/emulator/index.js";
+import { createLogger } from "../../bot/logger.js";
+import { openStorage } from "../../bot/storage.js";
+import { createQuoteIndex, ingest } from "../../digest/index.js";
+import { CORPUS_DIR, tempDir } from "../helpers/corpus.js";
+
+const TOKEN = "222222222:AAE-app-start-token-0123456789abcdef";
+let emulator: BotApiEmulator;
+const seeds = tempDir("app-seeds");
+beforeAll(async () => {
+  emulator = await startBotApiEmulator();
+  for (const file of ["seed.txt", "zh_045.txt", "en_001.txt"]) copyFileSync(join(CORPUS_DIR, file), join(seeds.dir, file));
+});
+afterAll(async () => {
+  await emulator.close();
+  seeds.remove();
+});
+
+const configFor = (dataDir: string, apiRoot = emulator.apiRoot) =>
+  loadConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, SEEDS_DIR: seeds.dir, DATA_DIR: dataDir });
+
+describe("start", () => {
+  it("ingests new files once; a restart reads nothing again and still knows every article", async () => {
+    const data = tempDir("app-data");
+    try {
+      const first = createApp({ config: configFor(data.dir), logger: createLogger("silent"), transport: "none" });
+      await first.start();
+      expect(first.deps.lastIngest()).toMatchObject({ files: 3, added: 3, updated: 0, failed: 0 });
+      expect(first.deps.quotes.stats().articles).toBe(3);
+      await first.stop();
+
+      const second = createApp({ config: configFor(data.dir), logger: createLogger("silent"), transport: "none" });
+      await second.start();
+      expect(second.deps.lastIngest()).toMatchObject({ files: 3, added: 0, updated: 0 });
+      expect(second.deps.quotes.stats().articles).toBe(3);
+      expect(second.deps.quotes.search("曹良铉", { limit: 1 }).total).toBeGreaterThan(0);
+      expect(second.deps.search.size()).toBe(3);
+      await second.stop();
+    } finally {
+      data.remove();
+    }
+  }, 60_000);
+
+  it("extracts quotes for articles stored without them (by the ingest CLI)", async () => {
+    const data = tempDir("app-cli-data");
+    try {
+      const storage = openStorage({ dataDir: data.dir });
+      await ingest({ seedsDir: seeds.dir, store: storage.articles, fileIndex: storage.seedFiles, now: 1 });
+      const quotes = createQuoteIndex();
+      expect(await loadIndexes(storage.articles, quotes, createArticleSearch())).toBe(3);
+      expect(quotes.search("Yanghyeon Jo", { limit: 1 }).total).toBeGreaterThan(0);
+      await storage.close();
+    } finally {
+      data.remove();
+    }
+  }, 60_000);
+
+  it("fails with a readable error naming the Bot API root when it does not answer", async () => {
+    const data = tempDir("app-down-data");
+    try {
+      const app = createApp({
+        config: configFor(data.dir, "http://127.0.0.1:9"),
+        logger: createLogger("silent"),
+        transport: "none",
+        startTimeoutMs: 1000,
+      });
+      const started = Date.now();
+      const error = await app.start().then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(AppStartError);
+      expect((error as Error).message).toContain("getMe at http://127.0.0.1:9");
+      expect((error as Error).message).not.toContain(TOKEN.split(":")[1]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await app.stop();
+    } finally {
+      data.remove();
+    }
+  }, 30_000);
+});
