@@ -31,7 +31,7 @@ export type SendLane = "bulk" | "reply";
 export interface SendBudgetOptions {
   /** Sending calls per second over both lanes (DELIVERY_RATE). */
   rate: number;
-  /** Bulk sends waiting for an answer at once. */
+  /** Bulk sends waiting for an answer at once (default: rate / 4, at least 4). */
   maxBulkInFlight?: number;
   /** Minimum gap between two sends to one private chat (Telegram: about 1/s). */
   privateChatIntervalMs?: number;
@@ -111,7 +111,8 @@ export class SendBudget {
   constructor(options: SendBudgetOptions) {
     if (!(options.rate > 0)) throw new RangeError(`SendBudget: rate must be positive, got ${String(options.rate)}`);
     this.rate = options.rate;
-    this.maxBulkInFlight = Math.max(1, options.maxBulkInFlight ?? 4);
+    // A slot is held for the round trip: at 30/s and 200 ms to Telegram, six sends are in flight.
+    this.maxBulkInFlight = Math.max(1, options.maxBulkInFlight ?? Math.max(4, Math.ceil(options.rate / 4)));
     this.privateIntervalMs = options.privateChatIntervalMs ?? 1000;
     this.groupIntervalMs = options.groupChatIntervalMs ?? 3000;
     // Even spacing: a burst would fill the window at once and then make a reply wait for its end.

@@ -31,3 +31,6 @@ export { createSqliteOutbox } from "./store/sqlite-outbox.js";
 export type { Lock } from "./store/lock.js";
 export { createMemoryLock } from "./store/memory-lock.js";
 export { createSqliteLock } from "./store/sqlite-lock.js";
+export { scoreQuotes } from "./quote-eval.js";
+export type { EvalCase, QuoteEvalReport, Scores } from "./quote-eval.js";
+export { measureLookupRecall } from "./lookup-eval.js";

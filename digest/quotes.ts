@@ -14,7 +14,7 @@ import { ArticlePeople, type PersonRecord } from "./quotes/people.js";
 type Speaker = { kind: "people"; records: PersonRecord[] } | { kind: "other"; label: string; group: "org" | "unnamed" };
 
 /** One anonymous person ("一位法律专家", "这位官员", "a senior official"): what "他"/"he" may mean. */
-const ONE_UNNAMED_PERSON = /(?:一位|一名|这位|這位|该|該|那位|此位|某|上述|^a\s|^an\s|^one\s|^the\s)/iu;
+const ONE_UNNAMED_PERSON = /(?:一位|一名|这位|這位|该|該|那位|此位|某|^a\s|^an\s|^one\s|^the\s)/iu;
 
 /** More Han characters than Latin words: read with the Chinese reader. */
 function isChineseText(text: string): boolean {

@@ -8,18 +8,22 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { extractQuotes, parseArticle, parseGold } from "../../digest/index.js";
-// TODO(lead): export these two from digest/index.ts and import them from there (bot/ rule).
-import { scoreQuotes, type EvalCase, type QuoteEvalReport, type Scores } from "../../digest/quote-eval.js";
-import { measureLookupRecall } from "../../digest/lookup-eval.js";
+import {
+  extractQuotes,
+  measureLookupRecall,
+  parseArticle,
+  parseGold,
+  scoreQuotes,
+  type EvalCase,
+  type QuoteEvalReport,
+  type Scores,
+} from "../../digest/index.js";
 import { runCli } from "./run-cli.js";
 
-class EvalInputError extends Error {
-  override name = "IngestError";
-}
+const USAGE = "usage: npm run eval:quotes -- <dir-with-gold-json> [--verbose] [--json]";
 
+/** Every `X.json` (gold) beside its `X.txt` (seed) in `dir`, parsed and extracted. */
 function loadCases(dir: string): EvalCase[] {
-  if (!existsSync(dir)) throw new EvalInputError(`eval-quotes: no such folder: ${dir}`);
   const cases: EvalCase[] = [];
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
     const base = name.slice(0, -".json".length);
@@ -29,7 +33,6 @@ function loadCases(dir: string): EvalCase[] {
     const article = parseArticle(readFileSync(txt), `${base}.txt`);
     cases.push({ file: base, article, quotes: extractQuotes(article), gold });
   }
-  if (cases.length === 0) throw new EvalInputError(`eval-quotes: no X.json beside X.txt in ${dir}`);
   return cases;
 }
 
@@ -69,8 +72,17 @@ await runCli(async () => {
     options: { verbose: { type: "boolean", short: "v", default: false }, json: { type: "boolean", default: false } },
   });
   const dir = positionals[0];
-  if (dir === undefined) throw new EvalInputError("usage: npm run eval:quotes -- <dir-with-gold-json> [--verbose] [--json]");
+  if (dir === undefined || !existsSync(dir)) {
+    process.stderr.write(dir === undefined ? `${USAGE}\n` : `eval-quotes: no such folder: ${dir}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const cases = loadCases(dir);
+  if (cases.length === 0) {
+    process.stderr.write(`eval-quotes: no X.json beside an X.txt in ${dir}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const report = scoreQuotes(cases);
   const lookup = measureLookupRecall(cases.map((c) => ({ article: c.article, quotes: c.quotes, gold: c.gold })));
   if (values.json) process.stdout.write(`${JSON.stringify({ ...report, lookup }, null, 2)}\n`);

@@ -3,7 +3,7 @@
  * reports what was added, updated, unchanged or rejected (and why).
  */
 import { parseArgs } from "node:util";
-import { ingest, type IngestReport } from "../../digest/index.js";
+import { extractQuotes, ingest, type IngestReport } from "../../digest/index.js";
 import { loadConfig } from "../config.js";
 import { openStorage } from "../storage.js";
 import { runCli } from "./run-cli.js";
@@ -27,6 +27,8 @@ await runCli(async () => {
       store: storage.articles,
       fileIndex: storage.seedFiles,
       now: started,
+      // The same extraction as the bot's own ingest, so articles are stored once, quotes and all.
+      extract: extractQuotes,
       onProgress: values.json
         ? undefined
         : (done, total) => {

@@ -51,8 +51,9 @@ export class NameKeyIndex {
     return this.byName.get(key)?.keys() ?? [];
   }
 
-  personsAliased(key: string): Iterable<PersonEntry> {
-    return this.byAlias.get(key)?.keys() ?? [];
+  /** Undefined when no one has the alias: most keys are nobody's alias, and a partial query visits hundreds. */
+  personsAliased(key: string): Iterable<PersonEntry> | undefined {
+    return this.byAlias.get(key)?.keys();
   }
 
   /** Keys starting with a CJK surname or first two characters. */

@@ -33,7 +33,8 @@ export function personTiers(names: NameKeyIndex, key: string): Array<{ match: Ma
   /** Persons with the key as a name or an alias. */
   const takeKey = (k: string, accept?: (p: PersonEntry) => boolean): PersonEntry[] => {
     const named = take(names.personsNamed(k), accept);
-    return named.concat(take(names.personsAliased(k), accept));
+    const aliased = names.personsAliased(k);
+    return aliased ? named.concat(take(aliased, accept)) : named;
   };
 
   // Exact full name; a name with a title or an affiliation around it ("曹良铉教授", "总统蔡英文",
@@ -46,7 +47,7 @@ export function personTiers(names: NameKeyIndex, key: string): Array<{ match: Ma
     if (suffix) nameKeys.push(suffix);
   }
   const name = nameKeys.flatMap((k) => take(names.personsNamed(k)));
-  const alias = nameKeys.flatMap((k) => take(names.personsAliased(k)));
+  const alias = nameKeys.flatMap((k) => take(names.personsAliased(k) ?? []));
 
   const partial: PersonEntry[] = [];
   const st = splitSurnameTitle(key);

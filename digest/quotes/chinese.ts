@@ -5,7 +5,7 @@
 import type { Attribution, KnownPeople, SubjectRef } from "./model.js";
 import { findQuoteSpans, maskQuotes, type QuoteSpan } from "./spans.js";
 import { ZH_CUES, ZH_DIRECT_CUES, ZH_WEAK_CUES, escapeRegExp, withTraditional } from "./zh-lexicon.js";
-import { looksLikeName, parseZhSubject } from "./zh-subject.js";
+import { looksLikeName, parseZhSubject, titledName } from "./zh-subject.js";
 
 interface CueTables {
   cue: RegExp;
@@ -65,6 +65,8 @@ interface Cue {
   stateOnly?: boolean;
 }
 
+const REPORTIVE = /[。！？](?=另据|据悉|據悉|据报道|據報導|据了解|據了解|据称|據稱|报道称|報導稱)/u;
+
 const STANCE = /(?:持|有|呼应了?|呼應了?|同意|赞同|贊同)[^，。；\u3000]{0,8}?(?:看法|观点|觀點|态度|態度|立场|立場|意见|意見|说法|說法)/gu;
 
 /**
@@ -109,7 +111,8 @@ function rejectCue(verb: string, masked: string, start: number, end: number): bo
   if (verb === "称" || verb === "稱") {
     if (before !== undefined && "简簡号號堪俗统統名人被著尊昵暱职職总總".includes(before)) return true;
     if (before === "自" && after !== "“" && after !== "「") return true;
-    if (after !== undefined && "为為作之号號呼赞讚霸".includes(after)) return true;
+    if (after !== undefined && "作之号號呼赞讚霸".includes(after)) return true;
+    if ((after === "为" || after === "為") && !"“「\u0022".includes(masked[end + 1] ?? "") && masked[end + 1] !== "\u3000") return true;
   }
   if (verb === "指") {
     if (after === undefined || !"，,：:“".includes(after)) return true;
@@ -164,6 +167,8 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     const quoteBefore = quoteEnd >= 0 ? ownerOfQuoteEndingAt(spans, quoteEnd) : null;
     // Cheap rejections first: most candidate verbs in running text are not attributions.
     const say = verb === "说" || verb === "說";
+    // "未承认败选", "没有表示任何的谴责": a negated verb with an object reports a non-act, not words.
+    if (negation.length > 0 && !punctFollow && !/^(?:认为|認為|相信|觉得|覺得|同意)$/u.test(verb)) continue;
     if (!punctFollow && !tell && quoteBefore === null && !tb.direct.has(verb) && !say && verb !== "说出" && verb !== "說出") continue;
     let parsed = parseZhSubject(text.slice(subjectStart, start), known);
     // "如果台海发生冲突…时答复说": a clause of circumstance, not a source; the sentence's subject speaks.
@@ -185,9 +190,12 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     const authors = only !== null && only.type === "other" && AUTHORS.test(only.label);
     if (!authors && only !== null && only.type === "other" && (only.label.length > 16 || CLAUSE_START.test(only.label))) continue;
     let contentStart = end;
-    if (verb === "说出" || verb === "說出") {
-      // "说出“…”": the quoted words are all that was said.
-      const q = spans.find((sp) => sp.open === end);
+    // "将再教育营称为“集中营”--这一说法" is a statement; "称为“双循环”战略" names a plan.
+    const namedQuote = spans.find((sp) => sp.open === end + 1);
+    const namesAs = (verb === "称" || verb === "稱") && (after === "为" || after === "為") && namedQuote !== undefined && !isCjk(text[namedQuote.close + 1]);
+    if (verb === "说出" || verb === "說出" || namesAs) {
+      // "说出“…”", "将再教育营称为“集中营”": the quoted words are all that was said.
+      const q = spans.find((sp) => sp.open === end + (namesAs ? 1 : 0));
       if (q === undefined) continue;
       found.push({ subjectStart, cueStart: start, contentStart: q.open, cue: verb, negated: false, subjects: parsed.kind === "refs" ? parsed.refs : [{ type: "continuation" }], trailingQuote: null, authored: false, quoteOnly: true });
       continue;
@@ -202,7 +210,10 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     while (contentStart < text.length && "，,：: ".includes(text[contentStart]!)) contentStart++;
     let trailingQuote: QuoteSpan | null = null;
     let trailingClause: [number, number] | null = null;
-    if (quoteBefore !== null) {
+    // Only a quote that closes its clause (“…，”X说 / “…。”X说 / “…”，X说) is attributed backwards;
+    // “长江学者”项目 names a thing.
+    const closesClause = quoteBefore !== null && ("，,。！？!?…".includes(text[quoteBefore.close - 1] ?? "") || quoteEnd === subjectStart - 2);
+    if (quoteBefore !== null && closesClause) {
       if (standaloneStart(text, quoteBefore, 0)) trailingQuote = quoteBefore;
       else {
         // "美国有“义务解决更深层次的结构性问题，”她说": the clause ending in the quote is hers.
@@ -228,6 +239,11 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       continue;
     }
     let refs: SubjectRef[] = subjects.length > 0 ? subjects : [{ type: "continuation" }];
+    if (refs.length === 1 && refs[0]!.type === "pronoun") {
+      // "拜登在竞选中也展示出…，不过他屡次批评…": 他 is the person this sentence opened with.
+      const opener = sentenceSubject(text, masked, subjectStart, found, known);
+      if (opener !== null) refs = [opener];
+    }
     if (authors && only !== null && only.type === "other") refs = [{ type: "authors", label: only.label }];
     for (const r of refs) if (r.type === "person") known.note(r);
     found.push({
@@ -292,14 +308,16 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     if (prev !== undefined && c.cueStart < prev.contentStart && c.subjectStart < prev.cueStart) continue;
     if (prev !== undefined && prev.quoteOnly !== true && prev.stateOnly !== true && c.subjects.every((r) => r.type === "other" && !/^(?:他们|她们|他們|她們)$/u.test(r.label)) && prev.subjects.some((r) => r.type === "person" || r.type === "pronoun")) {
       const between = masked.slice(prev.contentStart, c.subjectStart);
-      if (![...between].some((ch) => SENTENCE_END.has(ch))) continue;
+      // …unless it introduces a quotation of its own ("…还有人在说，“这太疯狂了…”").
+      const quotes = masked[c.contentStart] === "\u3000";
+      if (!quotes && ![...between].some((ch) => SENTENCE_END.has(ch))) continue;
     }
     kept.push(c);
   }
   return kept;
 }
 
-const AUTHORS = /^(?:这篇|這篇|该|該|此|那篇|两位|兩位|二位|这份|這份|该份)?(?:[^，。]{0,24}的)?(?:文章|报告|報告|作者|文|公告|声明|聲明)$/u;
+const AUTHORS = /^(?:这篇|這篇|该|該|此|那篇|两位|兩位|二位|这份|這份|该份)?(?:[^，。]{0,24}的)?(?:文章|报告|報告|作者|文|公告)$/u;
 const LATIN_PAREN = /[（(]\s*[A-Za-z][^（）()]*[)）]/u;
 
 /**
@@ -351,13 +369,21 @@ function mentions(text: string, masked: string, found: readonly Cue[], known: Kn
   }
   // "台湾外交部长吴钊燮正在敲响警钟…": a titled person opening a sentence is whom "他" means when
   // nobody has spoken yet.
+  let cue = 0;
   for (let s = 0; s < masked.length; ) {
     let e = s;
-    while (e < masked.length && !SENTENCE_END.has(masked[e]!) && !"，,；".includes(masked[e]!)) e++;
-    const clause = text.slice(s, Math.min(e, s + 40));
-    const named = titledName(clause, known);
-    if (named !== null && !found.some((c) => c.cueStart >= s && c.cueStart < e)) out.push({ subjects: [named], text: "", kind: "indirect", cue: "", mention: "fallback", at: s });
-    while (e < masked.length && !SENTENCE_END.has(masked[e]!)) e++;
+    let clauseEnd = -1;
+    for (; e < masked.length; e++) {
+      const c = masked.charCodeAt(e);
+      if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x21 || c === 0x3f) break; // 。！？!?
+      if (clauseEnd < 0 && (c === 0xff0c || c === 0x2c || c === 0xff1b)) clauseEnd = e; // ，,；
+    }
+    while (cue < found.length && found[cue]!.cueStart < s) cue++;
+    const hasCue = cue < found.length && found[cue]!.cueStart < e;
+    if (!hasCue) {
+      const named = titledName(text.slice(s, Math.min(clauseEnd < 0 ? e : clauseEnd, s + 40)));
+      if (named !== null) out.push({ subjects: [named], text: "", kind: "indirect", cue: "", mention: "fallback", at: s });
+    }
     s = e + 1;
   }
   return out;
@@ -376,26 +402,9 @@ function sentenceInitial(masked: string, pos: number): boolean {
 /** A cue earlier in the same sentence: a subjectless "，称…" / "，并承诺…" continues it. */
 function earlierInSentence(found: readonly Cue[], masked: string, pos: number): boolean {
   const prev = found.at(-1);
-  if (prev === undefined || prev.cueStart >= pos) return false;
+  if (prev === undefined || prev.cueStart >= pos || prev.quoteOnly === true) return false;
   for (let i = prev.cueStart; i < pos; i++) if (SENTENCE_END.has(masked[i]!)) return false;
   return true;
-}
-
-/** "…外交部长吴钊燮正在…": the name right after the first title in a clause, if one reads as a name. */
-function titledName(clause: string, known: KnownPeople): SubjectRef | null {
-  for (const n of [3, 2, 4]) {
-    for (let i = 0; i + n <= clause.length; i++) {
-      const cand = clause.slice(i, i + n);
-      if (!looksLikeName(cand, true) || i === 0) continue;
-      const before = clause.slice(0, i);
-      const parsed = parseZhSubject(before + cand, known);
-      if (parsed.kind === "refs" && parsed.refs.length === 1) {
-        const r = parsed.refs[0]!;
-        if (r.type === "person" && r.surface === cand && r.role.length > 0) return r;
-      }
-    }
-  }
-  return null;
 }
 
 /** Trims punctuation and spaces that are not part of what was said. */
@@ -468,6 +477,9 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
       continue;
     }
     const start = c.negated ? c.cueStart : c.contentStart;
+    // A sentence opening with "据悉/据报道/另据" is the reporter's again, not the speaker's.
+    const reportive = REPORTIVE.exec(text.slice(start, end));
+    if (reportive !== null) end = start + reportive.index + 1;
     // “…，”X写道，他引用了…: after a quote-first attribution, a new clause about the speaker is narration.
     const narrationAfterQuote = c.trailingQuote !== null && /^[他她][^说說认認表指称稱]/u.test(text.slice(c.contentStart, c.contentStart + 2));
     if (text[c.contentStart] === "。" && c.trailingQuote === null && !c.trailingClause && c.subjects.some((r) => r.type === "person") && c.subjectStart > 0 && masked[c.subjectStart - 1] === "，") {
@@ -499,7 +511,10 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
     if (after !== undefined && !BOUNDARY.has(after) && !OPENERS.has(after) && !SENTENCE_END.has(after)) continue;
     const q = quoteText(text, span);
     if (!hasWords(q, 6)) continue;
-    const previous = found.filter((c) => c.cueStart < span.open).at(-1);
+    const previous = found.filter((c) => c.cueStart < span.open && c.stateOnly !== true).at(-1);
+    // With no cue before it in this block, only a quote that opens the block continues the last
+    // speaker ("a whole paragraph in quote marks"); a quote inside narration is not theirs.
+    if (previous === undefined && text.slice(0, span.open).trim().length > 0) continue;
     out.push({ subjects: previous?.subjects ?? [{ type: "continuation" }], text: q, kind: "direct", cue: "“”", at: span.open });
   }
   out.push(...mentions(text, masked, found, known));

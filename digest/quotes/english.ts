@@ -145,7 +145,7 @@ function classifyName(phrase: string, known: KnownPeople): SubjectRef | null {
     const before = tokens.slice(s2, ofAt);
     const n = before.join(" ");
     if (before.length >= 2 && !ORG_WORDS.test(n) && !before.some((w) => TITLE_WORDS.has(w) || PLACES.has(stripPossessive(w)))) {
-      return person(n, false, tokens, s2, ofAt, known);
+      return person(n, false, tokens, s2, ofAt);
     }
   }
   const orgLike = (n: string): boolean => ORG_WORDS.test(n) || /[a-z][A-Z]/u.test(n) || /^[A-Z0-9]{2,}$/u.test(n) || PLACES.has(n) || TITLE_WORDS.has(n) || /[’']s$/u.test(n);
@@ -157,21 +157,18 @@ function classifyName(phrase: string, known: KnownPeople): SubjectRef | null {
       while (s2 > 0 && NAME_TOKEN.test(tokens[s2 - 1]!)) s2--;
       const before = strip(tokens.slice(s2, ofAt));
       const n = before.join(" ");
-      if (before.length > 0 && !orgLike(n)) return person(n, hasHonorific, tokens, s2, ofAt, known);
+      if (before.length > 0 && !orgLike(n)) return person(n, hasHonorific, tokens, s2, ofAt);
     }
     return { type: "other", label: clean, group: "org" };
   }
   if (a === b) return { type: "other", label: clean, group: "unnamed" };
   if (name.length === 0) return null;
-  return person(name, hasHonorific, tokens, a, b, known);
+  return person(name, hasHonorific, tokens, a, b);
 }
 
-function person(name: string, hasHonorific: boolean, tokens: readonly string[], a: number, b: number, known: KnownPeople): SubjectRef {
-  const run = tokens.slice(a, b).join(" ");
-  const honorific = tokens.slice(a, b).find((w) => HONORIFICS.test(w) && /^(?:Mr|Mrs|Ms|Miss|Dr)\.?$/u.test(w));
+function person(name: string, hasHonorific: boolean, tokens: readonly string[], a: number, b: number): SubjectRef {
+  const honorific = tokens.slice(a, b).find((w) => /^(?:Mr|Mrs|Ms|Miss|Dr)\.?$/u.test(w));
   const surface = hasHonorific && honorific !== undefined ? `${honorific} ${name}` : name;
-  void run;
-  void known;
   return { type: "person", surface, romanized: null, role: roleOf(tokens, a, b) };
 }
 
@@ -341,7 +338,10 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
       return -1;
     })();
     if (qBefore > from) from = qBefore;
-    const subjectOrList = subjectBefore(text, from, verbStart, known);
+    // "Khan sought to overthrow Sharif’s government, alleging that…": a participle's subject is
+    // the sentence's.
+    const participle = /ing$/u.test(verb) ? /^\s*((?:(?:Mr|Mrs|Ms|Dr)\s+)?[A-Z][\p{L}’'-]+(?:\s+[A-Z][\p{L}’'-]+)*|[Hh]e|[Ss]he)\s+[a-z]/u.exec(text.slice(sStart, verbStart)) : null;
+    const subjectOrList = participle !== null ? classifyName(participle[1] ?? "", known) : subjectBefore(text, from, verbStart, known);
     if (subjectOrList === null) continue;
     const list = Array.isArray(subjectOrList) ? subjectOrList : null;
     let subject: SubjectRef = Array.isArray(subjectOrList) ? subjectOrList[0]! : subjectOrList;

@@ -18,6 +18,8 @@ interface SubjectTables {
   titles: string[];
   titleSet: Set<string>;
   titleMax: number;
+  /** Last character of every title, to skip positions no title can end at. */
+  titleLast: Set<number>;
   suffixes: string[];
   orgEndings: string[];
   unnamed: string[];
@@ -38,6 +40,7 @@ function t(): SubjectTables {
     titles: withTraditional(ZH_TITLES),
     titleSet: new Set(withTraditional(ZH_TITLES)),
     titleMax: Math.max(...withTraditional(ZH_TITLES).map((w) => w.length)),
+    titleLast: new Set(withTraditional(ZH_TITLES).map((w) => w.charCodeAt(w.length - 1))),
     suffixes: withTraditional(ZH_NAME_SUFFIXES),
     orgEndings: withTraditional([...ZH_ORG_ENDINGS, ...PLACES]),
     unnamed: withTraditional(ZH_UNNAMED_MARKERS),
@@ -78,7 +81,7 @@ const LATIN_NAME_TAIL = /(?:^|[^A-Za-z.'’\-])((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:
 const HAN_NAME = /^[\u3400-\u9fff]{2,4}$/u;
 const TRANSLIT_NAME = /^[\u3400-\u9fff]{1,8}(?:[·•‧・\-－‐](?:[\u3400-\u9fff]{1,8}|[A-Z]\.?)){1,3}$/u;
 /** Characters that rarely occur in personal names but often in clauses mistaken for them. */
-const NOT_IN_NAMES = /[的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並拒绝絕购購买買遍续續过過推持]/u;
+const NOT_IN_NAMES = /[的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並拒绝絕购購买買遍续續过過推持能]/u;
 /** A bare word starting like this is a phrase, not a name ("有观察", "美国共", "大多数"). */
 const NOT_BARE_NAME_START = /^[有大各每全该該这這那其本我你他她它美中英法德日俄韩韓欧歐亚亞非澳加台港多少许許诸諸几幾两兩]/u;
 const NOT_IN_BARE_NAMES = /[国國人们們数數次仅僅续續持观觀点點党黨共外交会會部府界方家者]/u;
@@ -184,10 +187,19 @@ export function looksLikeName(s: string, afterTitle = false): boolean {
   return /^(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da))*$/u.test(s);
 }
 
+/** Suffix sets by length, built once per list: a few Set lookups instead of a loop over the list. */
+const suffixIndex = new WeakMap<readonly string[], { set: Set<string>; max: number }>();
+
 function endsWithAny(s: string, list: readonly string[]): boolean {
-  for (const w of list) if (s.endsWith(w)) return true;
+  let index = suffixIndex.get(list);
+  if (index === undefined) {
+    index = { set: new Set(list), max: Math.max(0, ...list.map((w) => w.length)) };
+    suffixIndex.set(list, index);
+  }
+  for (let len = Math.min(index.max, s.length); len >= 1; len--) if (index.set.has(s.slice(s.length - len))) return true;
   return false;
 }
+
 function containsAny(s: string, list: readonly string[]): boolean {
   for (const w of list) if (s.includes(w)) return true;
   return false;
@@ -195,8 +207,9 @@ function containsAny(s: string, list: readonly string[]): boolean {
 
 /** The title occurrence that ends last in `s` (ties: the longer title). Scans end positions backwards. */
 function lastTitle(s: string): { start: number; end: number } | null {
-  const { titleSet, titleMax } = t();
+  const { titleSet, titleMax, titleLast } = t();
   for (let end = s.length; end > 0; end--) {
+    if (!titleLast.has(s.charCodeAt(end - 1))) continue;
     for (let len = Math.min(titleMax, end); len >= 1; len--) {
       if (titleSet.has(s.slice(end - len, end))) return { start: end - len, end };
     }
@@ -210,9 +223,32 @@ function tailName(s: string): string | null {
   const title = lastTitle(s);
   if (title !== null && title.end < s.length) cut = Math.max(cut, title.end - 1);
   const rest = s.slice(cut + 1);
-  if (rest.length === 0) return null;
+  if (rest.length === 0 || endsWithAny(rest, t().orgEndings) || /[司团團行社部院会會]$/u.test(rest)) return null;
   if (rest.length <= 4 || TRANSLIT_NAME.test(rest) || [...rest].every((c) => TRANSLIT_CHARS.has(c) || c === "·" || /[A-Z.]/u.test(c))) return rest;
   return rest.slice(-3);
+}
+
+/**
+ * "（德国之声中文网）台湾外交部长吴钊燮正在敲响警钟": the name right after the first title in a
+ * clause (three characters, else two), when it reads as a name. One scan, no parsing.
+ */
+export function titledName(clause: string): SubjectRef | null {
+  const { titleSet, titleMax, titleLast } = t();
+  for (let end = 1; end < clause.length; end++) {
+    if (!titleLast.has(clause.charCodeAt(end - 1))) continue;
+    for (let len = Math.min(titleMax, end); len >= 2; len--) {
+      if (!titleSet.has(clause.slice(end - len, end))) continue;
+      for (const n of [3, 2]) {
+        const cand = clause.slice(end, end + n);
+        const nameStart = SURNAMES.has(cand[0]!) || [...cand].every((c) => TRANSLIT_CHARS.has(c));
+        if (cand.length === n && nameStart && looksLikeName(cand, true) && !NOT_BARE_NAME_START.test(cand)) {
+          return { type: "person", surface: cand, romanized: null, role: clause.slice(0, end).replace(/^[（(][^）)]*[）)]/u, "") };
+        }
+      }
+      return null;
+    }
+  }
+  return null;
 }
 
 function stripNameSuffix(s: string): string {
@@ -321,6 +357,7 @@ function looksLikeLatinPerson(s: string): boolean {
   const name = s.trim();
   if (name.length < 2 || name.length > 60) return false;
   if (/^[A-Z0-9]{2,}$/u.test(name)) return false; // acronyms: IDC, CFIUS
+  if (/\b(?:Group|Company|Inc|Corp|Corporation|Institute|University|College|Center|Centre|Council|Committee|Association|Foundation|Agency|Bank|Fund|Party|Service|Project|Initiative|Network|News|Times|Post|Journal|Watch|Research|Studies|International|Economics|Mutual|Holdings|Ltd|Limited|Forum|Program|Programme|Commission|Office|Department|Ministry)\b/u.test(name)) return false;
   const words = name.split(/\s+/u);
   return words.every((w) => /^(?:[A-Z][a-zà-ÿčřšžěů'’\-]+\.?|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la|Jr\.?|[A-Z][a-z]*-[A-Z][a-z]+)$/u.test(w));
 }

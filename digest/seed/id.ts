@@ -2,7 +2,7 @@
  * Identity of an article: a short id from its URL, and a hash of its content to tell an edited
  * file from an unchanged one.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 const ID_LENGTH = 8;
 const ID_SPACE = 36 ** ID_LENGTH;
@@ -13,14 +13,13 @@ const ID_SPACE = 36 ** ID_LENGTH;
  * ids are evenly spread (the modulo bias is under 1 %).
  */
 export function articleId(url: string): string {
-  const digest = createHash("sha256").update(url, "utf8").digest();
-  return (digest.readUIntBE(0, 6) % ID_SPACE).toString(36).padStart(ID_LENGTH, "0");
+  // One-shot crypto.hash skips the Hash object; 12 hex digits are the digest's first 48 bits.
+  const leading48Bits = Number.parseInt(hash("sha256", url, "hex").slice(0, 12), 16);
+  return (leading48Bits % ID_SPACE).toString(36).padStart(ID_LENGTH, "0");
 }
 
 /** SHA-256 hex over what a reader sees: title, URL, publication time and the blocks' text. */
 export function contentHash(title: string, url: string, publishedAt: number, blockTexts: readonly string[]): string {
   // NUL keeps the fields apart: decodeSeedText removes control characters, so no text holds one.
-  return createHash("sha256")
-    .update(`${title}\u0000${url}\u0000${publishedAt}\u0000${blockTexts.join("\u0000")}`, "utf8")
-    .digest("hex");
+  return hash("sha256", `${title}\u0000${url}\u0000${publishedAt}\u0000${blockTexts.join("\u0000")}`, "hex");
 }

@@ -2,6 +2,7 @@
  * From raw file content to clean text: size limit, binary and UTF-8 checks, BOM and CRLF.
  * Runs before any parsing, so a 20 MB upload or a JPEG renamed to .txt costs almost nothing.
  */
+import { Buffer, isUtf8 } from "node:buffer";
 import { SeedError } from "../errors.js";
 
 /** Seeds are news articles: the longest in the corpus is 57 KB; 5 MB leaves a wide margin. */
@@ -34,12 +35,19 @@ export function decodeSeedText(input: string | Uint8Array, file: string): string
     if (input.byteLength > MAX_SEED_BYTES)
       throw new SeedError(file, "too-large", `${input.byteLength} bytes, limit ${MAX_SEED_BYTES}`);
     if (input.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new SeedError(file, "binary", "NUL byte");
-    try {
-      // The decoder strips a leading BOM itself (ignoreBOM: false).
-      text = utf8.decode(input);
-    } catch (err) {
-      throw new SeedError(file, "invalid-utf8", undefined, { cause: err });
+    // isUtf8 + Buffer#toString (both SIMD in Node) is several times faster than a fatal
+    // TextDecoder; the decoder only runs on bad input, to give the error its real cause.
+    if (!isUtf8(input)) {
+      try {
+        utf8.decode(input);
+      } catch (err) {
+        throw new SeedError(file, "invalid-utf8", undefined, { cause: err });
+      }
+      throw new SeedError(file, "invalid-utf8");
     }
+    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
+    // As the fatal decoder did (ignoreBOM: false): a leading BOM is not text.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   }
   if (text.trim() === "") throw new SeedError(file, "empty");
   if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");

@@ -103,7 +103,9 @@ const backoffMs = (retries: number): number => Math.min(50 * 2 ** retries, 2000)
 /**
  * Connects to `url` and resolves once the server answers. A server that cannot be reached at start
  * fails fast with RedisConnectError (a misconfigured REDIS_URL should stop the bot, not hang it);
- * a connection that drops later is re-established with backoff while commands wait in the queue.
+ * a connection that drops later is re-established with backoff: commands sent meanwhile wait in the
+ * queue, while a command already on the wire when it dropped rejects (callers retry, as for any
+ * network error).
  */
 export async function openRedis(url: string, options: OpenRedisOptions): Promise<RedisConnection> {
   const { keyPrefix, connectTimeoutMs = 5000, onError = () => {} } = options;

@@ -39,7 +39,7 @@ const ITEM_FIELDS = ["digestId", "chatId", "status", "attempts", "enqueuedAt", "
 const ITEM_FIELDS_LUA = ITEM_FIELDS.map((f) => `"${f}"`).join(", ");
 type ItemRow = [string, ...Array<string | null>];
 
-/** Moves `delta` items of `digest` from status `from` to status `to` in both count hashes. */
+/** Moves one item of `digest` from status `from` to status `to` in both count hashes. */
 const MOVE_COUNT_LUA = `
 local function move_count(counts, countsPrefix, digest, from, to)
   redis.call("HINCRBY", counts, from, -1)
@@ -288,16 +288,16 @@ function requireInstant(operation: string, name: string, value: number): void {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${operation}: ${name} must be an integer epoch ms, got ${String(value)}`);
 }
 
-/**
- * An Outbox on `redis`. `enqueueDigest` advances the cursors of the Redis SubscriberStore on the same
- * connection and prefix (it writes their hashes in the enqueue's script). `close()` only retires
- * this adapter: the connection is shared, and whoever opened it closes it.
- */
 export interface RedisOutboxOptions {
   /** How long finished items, and a digest's keys after its last activity, are kept (default 30 days). */
   retainMs?: number;
 }
 
+/**
+ * An Outbox on `redis`. `enqueueDigest` advances the cursors of the Redis SubscriberStore on the same
+ * connection and prefix (it writes their hashes in the enqueue's script). `close()` only retires
+ * this adapter: the connection is shared, and whoever opened it closes it.
+ */
 export function createRedisOutbox(redis: RedisConnection, options: RedisOutboxOptions = {}): Outbox {
   const retainMs = options.retainMs ?? 30 * 24 * 3_600_000;
   if (!Number.isSafeInteger(retainMs) || retainMs <= 0)
@@ -342,9 +342,10 @@ export function createRedisOutbox(redis: RedisConnection, options: RedisOutboxOp
     // still all-or-nothing for its chats (their items and their cursors move together), which is what
     // a re-run after a crash needs: a chat whose cursor did not move was not queued either.
     for (let start = 0; start === 0 || start < chats.length; start += CHATS_PER_SCRIPT) {
-      const slice = chats.slice(start, start + CHATS_PER_SCRIPT);
-      const sliceKeys = cursor === null ? keys : [...keys, ...chatIds.slice(start, start + CHATS_PER_SCRIPT).map((id) => subscriberKey(redis, id))];
-      added += (await redis.run(ENQUEUE, sliceKeys, [itemPrefix, digest.id, json, now, cursor ?? "", retainMs, ...slice])) as number;
+      const slice = chatIds.slice(start, start + CHATS_PER_SCRIPT);
+      const sliceKeys = cursor === null ? keys : [...keys, ...slice.map((chatId) => subscriberKey(redis, chatId))];
+      const args = [itemPrefix, digest.id, json, now, cursor ?? "", retainMs, ...chats.slice(start, start + CHATS_PER_SCRIPT)];
+      added += (await redis.run(ENQUEUE, sliceKeys, args)) as number;
     }
     return { added, already: chatIds.length - added };
   }

@@ -106,6 +106,18 @@ describe("extractQuotes — Chinese", () => {
     ]);
   });
 
+  it("reads a statement that comes before its speaker (“…，X说。”)", () => {
+    const set = extractQuotes(article("zh-Hans", "习近平的双循环可能会给国内服务行业带来更多的支持措施，中国人民大学重阳金融研究院执行院长王文在接受采访时说。"));
+    expect(saidBy(set)).toEqual([["王文", "indirect", "习近平的双循环可能会给国内服务行业带来更多的支持措施"]]);
+  });
+
+  it("does not give a quote inside narration to the previous speaker", () => {
+    const set = extractQuotes(
+      article("zh-Hans", "前美国官员科尔比说，美国的立场没有改变。", "该小组在其指导方针中明确强调要“建立健全引进海外人才工作的体制机制”。"),
+    );
+    expect(saidBy(set, 1)).toEqual([]);
+  });
+
   it("counts a “姓名：观点” sub-heading as that person's statement", () => {
     const set = extractQuotes(article("zh-Hans", "邱达生：RCEP无法挑战美国的买家地位", "台经院副主任邱达生表示，中国积极加入RCEP。"));
     expect(saidBy(set, 0)).toEqual([["邱达生", "indirect", "RCEP无法挑战美国的买家地位"]]);
@@ -147,6 +159,20 @@ describe("extractQuotes — English", () => {
       ["Pompeo", "indirect", "America and its allies must push China to change"],
       ["Pompeo", "direct", "If we bend the knee now, we lose,"],
     ]);
+  });
+
+  it("enters a listed joint subject once per person", () => {
+    const set = extractQuotes(
+      article("en", "The national security adviser, Robert O’Brien, the FBI director, Christopher Wray, and Mr Pompeo argued that China sought to export its ideology."),
+    );
+    expect(saidBy(set).map(([n]) => n)).toEqual(["Robert O’Brien", "Christopher Wray", "Pompeo"]);
+  });
+
+  it("reads “according to X” and keeps the person before “of” an affiliation", () => {
+    const set = extractQuotes(
+      article("en", "Supporters are targeting Muslims, according to Myat Thu of Myanmar Tech Accountability, a monitoring firm."),
+    );
+    expect(saidBy(set)).toEqual([["Myat Thu", "indirect", "Supporters are targeting Muslims"]]);
   });
 
   it("keeps unnamed sources out of the experts", () => {
