@@ -20,8 +20,7 @@ import { setMaxListeners } from "node:events";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, GrammyError, HttpError, type Transformer } from "grammy";
 import type { InlineKeyboardMarkup, MessageEntity } from "grammy/types";
-import type { SubscriberStore } from "../digest/index.js";
-import type { Outbox, OutboxItem } from "../digest/store/outbox.js";
+import type { Outbox, OutboxItem, SubscriberStore } from "../digest/index.js";
 import type { Logger } from "./logger.js";
 
 // ===================================================================================== budget ====

@@ -10,10 +10,20 @@
  * were, so the next run picks them up.
  */
 import type Keyv from "keyv";
-import { ingest, type Article, type ArticleStore, type QuoteSet, type SeedFileRecord, type StoredArticle, type Subscriber, type SubscriberStore } from "../digest/index.js";
-import { composeDigest, type Digest } from "../digest/compose.js";
-import type { Lock } from "../digest/store/lock.js";
-import type { Outbox } from "../digest/store/outbox.js";
+import {
+  composeDigest,
+  ingest,
+  type Article,
+  type ArticleStore,
+  type Digest,
+  type Lock,
+  type Outbox,
+  type QuoteSet,
+  type SeedFileRecord,
+  type StoredArticle,
+  type Subscriber,
+  type SubscriberStore,
+} from "../digest/index.js";
 import type { Logger } from "./logger.js";
 import type { DigestLang } from "./render/digest-strings.js";
 import { renderDigest, type RenderedDigest } from "./render/digest.js";

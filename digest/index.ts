@@ -34,3 +34,5 @@ export { createSqliteLock } from "./store/sqlite-lock.js";
 export { scoreQuotes } from "./quote-eval.js";
 export type { EvalCase, QuoteEvalReport, Scores } from "./quote-eval.js";
 export { measureLookupRecall } from "./lookup-eval.js";
+export { createDigestSchedule, ScheduleConfigError } from "./schedule.js";
+export type { DigestSchedule, DigestScheduleOptions } from "./schedule.js";

@@ -21,12 +21,17 @@ function isChineseText(text: string): boolean {
   let han = 0;
   let latinWords = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x3400 && c <= 0x9fff) han++;
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     if (letter && !inWord) latinWords++;
     inWord = letter;
+    // Stop once the rest of the text cannot change the answer (a word takes two characters).
+    const left = n - 1 - i;
+    if (han > 0 && han - latinWords > (left + 1) / 2) return true;
+    if (latinWords - han > left) return false;
   }
   return han > 0 && han >= latinWords;
 }
@@ -41,10 +46,11 @@ export function extractQuotes(article: Article): QuoteSet {
   let lastMentioned: PersonRecord[] | null = null;
   /** The last speaker who was one person (or one anonymous person): what "他" means after a joint statement. */
   let lastSingle: Speaker | null = null;
-  const chineseArticle = article.lang === "zh-Hans" || article.lang === "zh-Hant" || article.blocks.some((b) => isChineseText(b.text));
+  const chineseBlocks = article.blocks.map((b) => isChineseText(b.text));
+  const chineseArticle = article.lang === "zh-Hans" || article.lang === "zh-Hant" || chineseBlocks.includes(true);
 
   article.blocks.forEach((block, paragraph) => {
-    const chinese = isChineseText(block.text);
+    const chinese = chineseBlocks[paragraph] === true;
     let found: Attribution[] = chinese ? readChineseBlock(block.text, people, block.kind === "heading") : readEnglishBlock(block.text, people);
     if (!chinese && chineseArticle && found.length === 0 && block.text.split(/\s+/u).length >= 10) {
       // An untranslated English paragraph inside a Chinese article is the original words of the last speaker.

@@ -13,10 +13,15 @@
  */
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api } from "grammy";
-import { composeDigest } from "../../digest/compose.js";
-import { extractQuotes, openSqlite, parseArticle, type StoredArticle } from "../../digest/index.js";
-import { createSqliteOutbox } from "../../digest/store/sqlite-outbox.js";
-import { createSqliteSubscriberStore } from "../../digest/store/sqlite-subscribers.js";
+import {
+  composeDigest,
+  createSqliteOutbox,
+  createSqliteSubscriberStore,
+  extractQuotes,
+  openSqlite,
+  parseArticle,
+  type StoredArticle,
+} from "../../digest/index.js";
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -5,7 +5,7 @@
  */
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
-import type { OutboxCounts } from "../../digest/store/outbox.js";
+import type { OutboxCounts } from "../../digest/index.js";
 import type { DigestJobReport } from "../digest-job.js";
 import type { Logger } from "../logger.js";
 import { DIGEST_ADMIN_STRINGS } from "../render/digest-strings.js";

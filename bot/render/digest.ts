@@ -7,7 +7,7 @@
  */
 import { FormattedString, fmt } from "@grammyjs/parse-mode";
 import type { InlineKeyboardMarkup, MessageEntity } from "grammy/types";
-import type { Digest, DigestItem } from "../../digest/compose.js";
+import type { Digest, DigestItem } from "../../digest/index.js";
 import { joinFormatted, splitFormatted, telegramLinkUrl, MESSAGE_LIMIT } from "../render.js";
 import { encodeAction } from "../views/callback-data.js";
 import { truncate } from "../views/text.js";

@@ -18,7 +18,69 @@ const VERBS = [
   "called", "calls", "alleged", "alleging", "reported", "reports", "agreed", "agrees", "explaining", "saying",
   "puts it", "put it", "persuaded", "persuades",
 ];
-const VERB_RE = new RegExp(`\\b(${VERBS.map((v) => v.replace(" ", "\\s+")).join("|")})\\b|\\b(according\\s+to)\\b`, "giu");
+/** One-word reporting verbs, lower case. */
+const ONE_WORD_VERBS = new Set(VERBS.filter((v) => !v.includes(" ")));
+/** Two-word verbs ("pointed out", "according to") by their first word. */
+const TWO_WORD_VERBS = new Map<string, string[]>();
+for (const v of [...VERBS.filter((x) => x.includes(" ")), "according to"]) {
+  const [first = "", second = ""] = v.split(" ");
+  TWO_WORD_VERBS.set(first, [...(TWO_WORD_VERBS.get(first) ?? []), second]);
+}
+
+const FIRST_WORDS = [...ONE_WORD_VERBS, ...TWO_WORD_VERBS.keys()];
+const VERB_MIN_LENGTH = Math.min(...FIRST_WORDS.map((w) => w.length));
+const VERB_MAX_LENGTH = Math.max(...FIRST_WORDS.map((w) => w.length));
+const VERB_FIRST_LETTERS = [...new Set(FIRST_WORDS.map((w) => w[0]))].join("");
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f;
+}
+
+interface VerbMatch {
+  index: number;
+  /** The verb as written, spaces included. */
+  text: string;
+}
+
+/**
+ * The next reporting verb at or after `from`, as a whole word (case-insensitive): one word-set
+ * lookup per word instead of a case-insensitive alternation tried at every position.
+ */
+function nextVerb(masked: string, from: number): VerbMatch | null {
+  const n = masked.length;
+  let i = from;
+  while (i < n) {
+    if (!isWordChar(masked.charCodeAt(i)) || (i > 0 && isWordChar(masked.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && isWordChar(masked.charCodeAt(j))) j++;
+    // Most words are not verbs: rule them out by length and first letter before slicing.
+    if (j - i < VERB_MIN_LENGTH || j - i > VERB_MAX_LENGTH || VERB_FIRST_LETTERS.indexOf(masked[i]!.toLowerCase()) < 0) {
+      i = j;
+      continue;
+    }
+    const word = masked.slice(i, j).toLowerCase();
+    const seconds = TWO_WORD_VERBS.get(word);
+    if (seconds !== undefined) {
+      let k = j;
+      while (k < n && isSpace(masked.charCodeAt(k))) k++;
+      if (k > j) {
+        let e = k;
+        while (e < n && isWordChar(masked.charCodeAt(e))) e++;
+        if (seconds.includes(masked.slice(k, e).toLowerCase())) return { index: i, text: masked.slice(i, e) };
+      }
+    }
+    if (ONE_WORD_VERBS.has(word)) return { index: i, text: masked.slice(i, j) };
+    i = j;
+  }
+  return null;
+}
 
 const HONORIFICS = /^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Professor|President|President-elect|Senator|Sen|Rep|General|Gen|Governor|Judge|Sir|Dame|Lord|Lady|Ambassador|Minister|Premier|Chancellor|Secretary|Mayor)\.?$/u;
 const ORG_WORDS = /\b(?:Accountability|Tech|Technology|Research|Policy|Initiative|Project|Program|Programme|Society|Club|Chamber|Industry|Corporation|Ltd|LLC|Watch|Times|Post|University|Institute|Committee|Department|Ministry|Party|Government|Council|Court|Agency|Bank|Office|Company|Corp|Inc|Association|Foundation|Center|Centre|Group|News|Journal|Forum|Network|Service|Commission|Union|Organisation|Organization|Congress|Senate|House|Pentagon|Army|Navy|Administration|Campaign|Library|School|College|Board|Fund|Trust|Media|Guardian|Economist|Reuters|Bloomberg|Press|Daily|Review|Voices|Coalition|Alliance|League|Parliament|Cabinet|State|States|Nations|Kingdom|Republic|Facebook|Google|Twitter|Apple|Microsoft|Amazon|Huawei|Taobao|WeChat|Bilibili)\b/u;
@@ -288,13 +350,12 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
   const spans = findQuoteSpans(text);
   const masked = maskQuotes(text, spans);
   const found: EnCue[] = [];
-  VERB_RE.lastIndex = 0;
-  for (let m = VERB_RE.exec(masked); m !== null; m = VERB_RE.exec(masked)) {
-    const verb = (m[1] ?? m[2] ?? "").replace(/\s+/gu, " ");
+  for (let m = nextVerb(masked, 0); m !== null; m = nextVerb(masked, m.index + m.text.length)) {
+    const verb = m.text.replace(/\s+/gu, " ");
     const verbStart = m.index;
     // A reporting verb inside what someone else is reported to have said is part of that statement.
     if (found.some((f) => f.content !== null && verbStart >= f.content[0] && verbStart < f.content[1])) continue;
-    const verbEnd = m.index + m[0].length;
+    const verbEnd = m.index + m.text.length;
     const sStart = sentenceStart(text, masked, verbStart);
     const sEnd = sentenceEnd(masked, verbEnd);
     if (/^according to$/iu.test(verb)) {

@@ -42,12 +42,34 @@ function lastPart(name: string): string {
   return parts[parts.length - 1] ?? name;
 }
 
-function latinTokens(name: string): string[] {
-  return name.replace(HONORIFIC, "").split(/\s+/u).filter((w) => w.length > 0);
+const tokenCache = new Map<string, readonly string[]>();
+
+/** The words of a Latin name without its honorific (memoised: names recur in every lookup). */
+function latinTokens(name: string): readonly string[] {
+  let hit = tokenCache.get(name);
+  if (hit === undefined) {
+    hit = name.replace(HONORIFIC, "").split(/\s+/u).filter((w) => w.length > 0);
+    if (tokenCache.size > 20_000) tokenCache.clear();
+    tokenCache.set(name, hit);
+  }
+  return hit;
+}
+
+const cjkCache = new Map<string, boolean>();
+
+/** isCjkName, memoised: the same few names are tested for every record on every lookup. */
+function cjk(name: string): boolean {
+  let hit = cjkCache.get(name);
+  if (hit === undefined) {
+    hit = isCjkName(name);
+    if (cjkCache.size > 20_000) cjkCache.clear();
+    cjkCache.set(name, hit);
+  }
+  return hit;
 }
 
 function surnameOf(name: string): string | null {
-  if (!isCjkName(name) || DOTS.test(name) || name.length < 2 || name.length > 4) return null;
+  if (!cjk(name) || DOTS.test(name) || name.length < 2 || name.length > 4) return null;
   for (const c of COMPOUND_SURNAMES) if (name.startsWith(c) && name.length > 2) return c;
   return name.slice(0, 1);
 }
@@ -56,6 +78,33 @@ function addForm(r: PersonRecord, form: string): void {
   if (r.forms.has(form)) return;
   r.forms.add(form);
   r.keys.add(normalizeName(form));
+}
+
+/** A name's parts as sameByParts compares them. */
+interface NameShape {
+  name: string;
+  romanized: string | null;
+  cjk: boolean;
+  dotted: boolean;
+  /** Key of the last part of a transliteration ("韦恩斯坦"), computed on first use. */
+  lastKey: () => string;
+  surname: string | null;
+  /** Latin words to compare: the name's own, or for a Han name its romanised form's. */
+  tokens: readonly string[];
+}
+
+function shape(name: string, romanized: string | null): NameShape {
+  const isCjk = cjk(name);
+  let lastKey: string | undefined;
+  return {
+    name,
+    romanized,
+    cjk: isCjk,
+    dotted: DOTS.test(name),
+    lastKey: () => (lastKey ??= normalizeName(lastPart(name))),
+    surname: surnameOf(name),
+    tokens: latinTokens(isCjk ? (romanized ?? "") : name),
+  };
 }
 
 export class ArticlePeople implements KnownPeople {
@@ -77,7 +126,7 @@ export class ArticlePeople implements KnownPeople {
         if (head.endsWith(f)) {
           // Only at a word edge for Latin forms ("Cohen" must not match "McCohen").
           const prev = head[head.length - f.length - 1];
-          if (!isCjkName(f) && prev !== undefined && /[A-Za-z]/u.test(prev)) continue;
+          if (!cjk(f) && prev !== undefined && /[A-Za-z]/u.test(prev)) continue;
           best = f;
         }
       }
@@ -105,32 +154,58 @@ export class ArticlePeople implements KnownPeople {
   }
 
   private sameByParts(r: PersonRecord, s: string): boolean {
-    if (isCjkName(s)) {
-      if (!isCjkName(r.name)) return false;
+    const q = this.query(s);
+    const own = this.shapeOf(r);
+    if (q.cjk) {
+      if (!own.cjk) return false;
       // 韦恩斯坦 ↔ 艾米莉·韦恩斯坦, 拜登 ↔ 乔·拜登
-      if (DOTS.test(s) || DOTS.test(r.name)) {
-        const a = normalizeName(lastPart(s));
-        const b = normalizeName(lastPart(r.name));
+      if (q.dotted || own.dotted) {
+        const a = q.lastKey();
+        const b = own.lastKey();
         if (a === b && a.length >= 2) return true;
       }
       // 曹教授 → 曹良铉
-      const surname = surnameOf(r.name);
+      const surname = own.surname;
       if (surname !== null && s.startsWith(surname) && s.length > surname.length) {
         const title = s.slice(surname.length);
-        if (this.titleList().includes(title)) return true;
+        if (this.titleSet().has(title)) return true;
       }
       return false;
     }
-    const toks = latinTokens(s);
-    const own = latinTokens(isCjkName(r.name) ? (r.romanized ?? "") : r.name);
-    if (toks.length === 0 || own.length === 0) return false;
+    const toks = q.tokens;
+    const ownTokens = own.tokens;
+    if (toks.length === 0 || ownTokens.length === 0) return false;
     const sLast = toks[toks.length - 1]!.toLowerCase();
-    const rLast = own[own.length - 1]!.toLowerCase();
+    const rLast = ownTokens[ownTokens.length - 1]!.toLowerCase();
     // "Mr Cohen", "Cohen" ↔ "Eliot Cohen"; "Zainab" ↔ "Maasi Zainab"
-    if (toks.length === 1 || own.length === 1) return sLast === rLast || (toks.length === 1 && own.length === 1 && toks[0] === own[0]);
+    if (toks.length === 1 || ownTokens.length === 1) return sLast === rLast || (toks.length === 1 && ownTokens.length === 1 && toks[0] === ownTokens[0]);
     // Two full names must agree on every word of the shorter one.
-    const [short, long] = toks.length <= own.length ? [toks, own] : [own, toks];
+    const [short, long] = toks.length <= ownTokens.length ? [toks, ownTokens] : [ownTokens, toks];
     return short.every((w) => long.some((x) => x.toLowerCase() === w.toLowerCase())) && sLast === rLast;
+  }
+
+  private titleSetCache: Set<string> | undefined;
+  private titleSet(): Set<string> {
+    this.titleSetCache ??= new Set(this.titleList());
+    return this.titleSetCache;
+  }
+
+  /** What sameByParts needs of a surface form, computed once per lookup rather than once per record. */
+  private lastQuery: NameShape | undefined;
+  private query(s: string): NameShape {
+    if (this.lastQuery === undefined || this.lastQuery.name !== s || this.lastQuery.romanized !== null) this.lastQuery = shape(s, null);
+    return this.lastQuery;
+  }
+
+  /** The same for a record, recomputed only when its name or romanised name changes. */
+  private shapes = new Map<number, NameShape>();
+  private shapeOf(r: PersonRecord): NameShape {
+    let hit = this.shapes.get(r.id);
+    if (hit === undefined || hit.name !== r.name || hit.romanized !== r.romanized) {
+      hit = shape(r.name, r.romanized);
+      this.shapes.set(r.id, hit);
+    }
+    return hit;
   }
 
   /** Records a mention of a person and returns its record. */
@@ -157,7 +232,7 @@ export class ArticlePeople implements KnownPeople {
     }
     if (romanized !== null) addForm(r, romanized);
     // Short forms later text may use on their own: the last part of a transliteration.
-    if (isCjkName(surface) && DOTS.test(surface)) addForm(r, lastPart(surface));
+    if (cjk(surface) && DOTS.test(surface)) addForm(r, lastPart(surface));
     r.lastActive = ++this.clock;
     return r;
   }
@@ -174,9 +249,9 @@ export class ArticlePeople implements KnownPeople {
 
   private isFullerForm(candidate: string, current: string): boolean {
     if (candidate.length <= current.length) return false;
-    if (isCjkName(candidate) !== isCjkName(current)) return false;
+    if (cjk(candidate) !== cjk(current)) return false;
     if (HONORIFIC.test(candidate)) return false;
-    if (isCjkName(candidate)) return DOTS.test(candidate) && lastPart(candidate) === lastPart(current);
+    if (cjk(candidate)) return DOTS.test(candidate) && lastPart(candidate) === lastPart(current);
     const c = latinTokens(candidate);
     const o = latinTokens(current);
     return c.length > o.length && c[c.length - 1] === o[o.length - 1];
@@ -195,7 +270,7 @@ export class ArticlePeople implements KnownPeople {
       const aliases = new Set<string>();
       for (const f of r.forms) if (f !== r.name) aliases.add(f);
       if (r.romanized !== null) aliases.add(r.romanized);
-      if (isCjkName(r.name)) {
+      if (cjk(r.name)) {
         const [simplified = r.name, traditional = r.name] = scripts(r.name);
         if (simplified !== r.name) aliases.add(simplified);
         if (traditional !== r.name) aliases.add(traditional);

@@ -118,9 +118,20 @@ function stripAdverb(s: string): string {
 const TIME_LAST = new Set([..."年月日号號旬初底中一二三四五六日天末午间間上晨0123456789０１２３４５６７８９"]);
 const CAPACITY_LAST = new Set([..."分份义義度"]);
 
+/** First characters of the frames cut from the last occurrence on (在…, 将/把…, 以/用/通过…, 于, 接受…, 对/向…). */
+const FRAME_OPENERS = new Set([..."在於将將把以用通透于接答回对對向跟"].map((c) => c.charCodeAt(0)));
+
+function hasFrameOpener(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (FRAME_OPENERS.has(s.charCodeAt(i))) return true;
+  return false;
+}
+
 /** Peels time, place, interview and adverb framing off the end of a subject chunk. */
 export function stripFraming(input: string): string {
   let s = input.length > 80 ? input.slice(-80) : input;
+  // Every step below only cuts the end off, so a chunk without any frame-opening character
+  // (在, 将, 以, 对 …) never needs the frame searches.
+  const framed = hasFrameOpener(s);
   let prev: string;
   let guard = 0;
   do {
@@ -130,27 +141,29 @@ export function stripFraming(input: string): string {
     if (TIME_LAST.has(last)) s = s.replace(TIME_TAIL, "");
     if (last === "地") s = s.replace(MANNER_TAIL, "");
     if (CAPACITY_LAST.has(last)) s = s.replace(CAPACITY_TAIL, "");
-    // "在接受美国之音采访时", "在该智库…发表的文章中": from the last 在 (a name rarely holds one).
-    const at = Math.max(s.lastIndexOf("在"), s.lastIndexOf("於"));
-    if (at >= 0 && s.length - at <= 45 && !holdsPerson(s.slice(at))) s = s.slice(0, at > 1 && s[at - 1] === "人" ? at - 1 : at);
-    // "朴之水将拜登形容为…": the object fronted by 将/把 is not the source.
-    const ba = Math.max(s.lastIndexOf("将"), s.lastIndexOf("將"), s.lastIndexOf("把"));
-    if (ba > 0 && s.length - ba <= 20 && !holdsPerson(s.slice(ba))) s = s.slice(0, ba);
-    // "以带有嘲讽意味的公开信", "以书面": the means, not the source.
-    const by = Math.max(s.lastIndexOf("以"), s.lastIndexOf("用"), s.lastIndexOf("通过"), s.lastIndexOf("透过"), s.lastIndexOf("通過"), s.lastIndexOf("透過"));
-    if (by > 0 && s.length - by <= 25 && !holdsPerson(s.slice(by))) s = s.slice(0, by);
-    const yu = s.lastIndexOf("于");
-    if (yu > 0 && /[0-9０-９本上今去周週星]/u.test(s[yu + 1] ?? "")) s = s.slice(0, yu);
-    for (const verb of ["接受", "答复", "答覆", "回复", "回覆", "回答"]) {
-      const i = s.lastIndexOf(verb);
-      if (i > 0 && s.length - i <= 22 && !/[，。]/u.test(s.slice(i))) s = s.slice(0, i);
-    }
-    const to = Math.max(s.lastIndexOf("对"), s.lastIndexOf("對"), s.lastIndexOf("向"), s.lastIndexOf("跟"));
-    if (to > 0 && s.length - to <= 20 && !/[)）]/u.test(s.slice(to)) && !holdsPerson(s.slice(to))) {
-      const before = s[to - 1] ?? "";
-      // 针对/面对 open a frame ("埃尔多安针对马克龙说"); 反对/绝对/相对 are words of their own.
-      if ("针針面".includes(before) && to > 1) s = s.slice(0, to - 1);
-      else if (!"反绝絕相应應比核一敌敵".includes(before)) s = s.slice(0, to);
+    if (framed) {
+      // "在接受美国之音采访时", "在该智库…发表的文章中": from the last 在 (a name rarely holds one).
+      const at = Math.max(s.lastIndexOf("在"), s.lastIndexOf("於"));
+      if (at >= 0 && s.length - at <= 45 && !holdsPerson(s.slice(at))) s = s.slice(0, at > 1 && s[at - 1] === "人" ? at - 1 : at);
+      // "朴之水将拜登形容为…": the object fronted by 将/把 is not the source.
+      const ba = Math.max(s.lastIndexOf("将"), s.lastIndexOf("將"), s.lastIndexOf("把"));
+      if (ba > 0 && s.length - ba <= 20 && !holdsPerson(s.slice(ba))) s = s.slice(0, ba);
+      // "以带有嘲讽意味的公开信", "以书面": the means, not the source.
+      const by = Math.max(s.lastIndexOf("以"), s.lastIndexOf("用"), s.lastIndexOf("通过"), s.lastIndexOf("透过"), s.lastIndexOf("通過"), s.lastIndexOf("透過"));
+      if (by > 0 && s.length - by <= 25 && !holdsPerson(s.slice(by))) s = s.slice(0, by);
+      const yu = s.lastIndexOf("于");
+      if (yu > 0 && /[0-9０-９本上今去周週星]/u.test(s[yu + 1] ?? "")) s = s.slice(0, yu);
+      for (const verb of ["接受", "答复", "答覆", "回复", "回覆", "回答"]) {
+        const i = s.lastIndexOf(verb);
+        if (i > 0 && s.length - i <= 22 && !/[，。]/u.test(s.slice(i))) s = s.slice(0, i);
+      }
+      const to = Math.max(s.lastIndexOf("对"), s.lastIndexOf("對"), s.lastIndexOf("向"), s.lastIndexOf("跟"));
+      if (to > 0 && s.length - to <= 20 && !/[)）]/u.test(s.slice(to)) && !holdsPerson(s.slice(to))) {
+        const before = s[to - 1] ?? "";
+        // 针对/面对 open a frame ("埃尔多安针对马克龙说"); 反对/绝对/相对 are words of their own.
+        if ("针針面".includes(before) && to > 1) s = s.slice(0, to - 1);
+        else if (!"反绝絕相应應比核一敌敵".includes(before)) s = s.slice(0, to);
+      }
     }
   } while (s !== prev && s.length > 0 && ++guard < 12);
   return s.trim();
@@ -200,8 +213,26 @@ function endsWithAny(s: string, list: readonly string[]): boolean {
   return false;
 }
 
+/** Words by first character, built once per list: a table lookup per position instead of a loop over the list. */
+const wordIndex = new WeakMap<readonly string[], { firstChar: Uint8Array; byFirst: Map<number, string[]> }>();
+
 function containsAny(s: string, list: readonly string[]): boolean {
-  for (const w of list) if (s.includes(w)) return true;
+  let index = wordIndex.get(list);
+  if (index === undefined) {
+    index = { firstChar: new Uint8Array(0x10000), byFirst: new Map() };
+    for (const w of list) {
+      if (w.length === 0) return true;
+      const c = w.charCodeAt(0);
+      index.firstChar[c] = 1;
+      index.byFirst.set(c, [...(index.byFirst.get(c) ?? []), w]);
+    }
+    wordIndex.set(list, index);
+  }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (index.firstChar[c] === 0) continue;
+    for (const w of index.byFirst.get(c)!) if (s.startsWith(w, i)) return true;
+  }
   return false;
 }
 

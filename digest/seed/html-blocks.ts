@@ -1,5 +1,6 @@
 /**
- * The seed body (HTML) → blocks, lead image and date line, in one streaming pass of htmlparser2.
+ * The seed body (HTML) → blocks, lead image and date line, in one streaming pass of htmlparser2's
+ * tokenizer (events from ./html-events.ts).
  *
  * Rules, in the order they matter:
  * - Every `<p>` and `<h1>`…`<h6>` with text is one block, in document order. Gold quote
@@ -13,9 +14,12 @@
  *   class marks them as chrome (share bars, ads, bylines, screen-reader text).
  * - A block's `html` is its inner HTML exactly as written, minus whatever was skipped.
  */
-import { Parser } from "htmlparser2";
 import type { ArticleImage, Block } from "../types.js";
 import { parseDateLine } from "./dates.js";
+import { HtmlEvents, type HtmlEventHandler } from "./html-events.js";
+import { hasNonSpace, normaliseText } from "./whitespace.js";
+
+export { normaliseText } from "./whitespace.js";
 
 export interface BodyContent {
   blocks: Block[];
@@ -68,17 +72,12 @@ const CHROME_CLASS =
   /(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|share|sharing|social|related|advert|advertisement|ads?|dfp|sponsor|newsletter|subscribe|comments?|footer|header|byline|toolbar|sidebar|off-screen|offscreen|visually-hidden|sr-only|screen-reader-text|postmetalockup)(?=$|[\s_-])/;
 /** Class names ending in these words hold image captions or credits. */
 const CAPTION_CLASS = /(?:^|[\s_-])(?:caption|picinfo|copyright|credit|cap-cred|cap-description)(?=$|\s)/;
+/** The attributes the rules below read; the parser does not collect any other. */
+const READ_ATTRIBUTES: ReadonlySet<string> = new Set(["class", "hidden", "style", "src", "data-src", "data-original", "poster"]);
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 /** A line that is a date but not readable ("2020年 7月 20日"): short, with a year in it. */
 const UNREADABLE_DATE_LINE = /^.{0,40}(?:19|20)\d\d.{0,40}$/;
 
-const WHITESPACE_RUN = /[\s\u200b]+/g;
-const NON_SPACE = /[^\s\u200b]/;
-
-/** Collapses whitespace (including &nbsp; and ideographic spaces) and trims. */
-export function normaliseText(text: string): string {
-  return text.replace(WHITESPACE_RUN, " ").trim();
-}
 
 /** Raw source ranges joined into HTML; consecutive ranges merge so most blocks are one slice. */
 class HtmlRuns {
@@ -136,12 +135,12 @@ const enum Role {
 }
 
 
-class BodyWalker {
+class BodyWalker implements HtmlEventHandler {
   readonly blocks: Block[] = [];
   image: ArticleImage | null = null;
   dateLine: string | null = null;
 
-  private parser!: Parser;
+  private readonly parser = new HtmlEvents(this, READ_ATTRIBUTES);
   /** One role per open element (a stack parallel to htmlparser2's own). */
   private readonly roles: Role[] = [];
   /** Per open element: for Role.DateCandidate, where its tokens start in the loose run. */
@@ -168,15 +167,7 @@ class BodyWalker {
   }
 
   run(): void {
-    this.parser = new Parser(
-      {
-        onopentag: (name, attribs) => this.openTag(name, attribs),
-        onclosetag: (name, isImplied) => this.closeTag(name, isImplied),
-        ontext: (text) => this.text(text),
-      },
-      { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
-    );
-    this.parser.end(this.source);
+    this.parser.parse(this.source);
     this.flushLoose();
     while (this.openBlocks.length > 0) this.finishBlock();
   }
@@ -195,7 +186,7 @@ class BodyWalker {
     return this.skipDepth === 0 && this.insideContentRoot;
   }
 
-  private openTag(tag: string, attribs: Record<string, string>): void {
+  openTag(tag: string, attribs: Record<string, string>): void {
     if (VOID_FLOW_TAGS.has(tag)) {
       this.voidTag(tag, attribs);
       return;
@@ -283,7 +274,7 @@ class BodyWalker {
     this.addInline(tag === "br" ? " " : "", start, this.tokenEnd(start), tag === "br");
   }
 
-  private closeTag(tag: string, isImplied: boolean): void {
+  closeTag(tag: string, isImplied: boolean): void {
     if (VOID_FLOW_TAGS.has(tag)) return;
     const role = this.roles.pop();
     const looseMark = this.looseMarks.pop() ?? -1;
@@ -326,7 +317,7 @@ class BodyWalker {
     if (role === Role.DateCandidate) this.takeDateLine(looseMark);
   }
 
-  private text(data: string): void {
+  text(data: string): void {
     if (!this.collecting) return;
     if (this.captionDepth > 0) {
       this.captionText?.push(data);
@@ -338,7 +329,7 @@ class BodyWalker {
     if (block) {
       block.text.push(data);
       block.html.add(start, end);
-      if (this.boldDepth === 0 && !block.hasPlainText && NON_SPACE.test(data)) block.hasPlainText = true;
+      if (this.boldDepth === 0 && !block.hasPlainText && hasNonSpace(data)) block.hasPlainText = true;
     } else {
       this.loose.push({ text: data, start, end, isBreak: false });
     }
