@@ -1,27 +1,40 @@
 /**
  * The running application: open the stores, ingest the seeds folder (only new or changed files,
  * with quote extraction), build the quote index and the search index from every stored article,
- * then take updates — by long polling (runner, one chat's updates in order) or by webhook.
- * `start()` returns once updates flow; `stop()` stops taking them and closes the stores.
+ * then take updates — by long polling (runner, one chat's updates in order) or by webhook — and
+ * run the digest schedule (DIGEST_CRON) and the delivery worker that drains the outbox.
+ * Command replies and the fan-out share one send budget (DELIVERY_RATE), replies first.
+ * `start()` returns once updates flow; `stop()` stops taking them, stops the schedule and the
+ * worker, and closes the stores.
  */
 import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { webhookCallback, type Bot, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import {
+  createDigestSchedule,
   createQuoteIndex,
   extractQuotes,
   indexedArticleOf,
   ingest,
   type ArticleStore,
+  type DigestSchedule,
+  type IngestReport,
   type QuoteIndex,
 } from "../digest/index.js";
 import { createArticleSearch, type ArticleSearch } from "./article-search.js";
 import type { Config } from "./config.js";
 import type { BotContext, BotDeps, IngestStatus } from "./context.js";
 import { createBot, publishCommands } from "./create-bot.js";
+import { createDeliveryApi } from "./delivery/delivery-api.js";
+import { SendBudget } from "./delivery/send-budget.js";
+import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.js";
+import { runDigestJob, type DigestJobDeps, type DigestJobReport } from "./digest-job.js";
+import { digestAdminFeature, digestStatusLines } from "./features/digest-admin.js";
 import type { Logger } from "./logger.js";
 import { openStorage, type Storage } from "./storage.js";
+import { localTime } from "./views/text.js";
 
 export class AppStartError extends Error {
   override name = "AppStartError";
@@ -43,12 +56,20 @@ export interface AppOptions {
   onUpdateHandled?: (updateId: number) => void;
   /** How long start waits for the Bot API to answer getMe (default 20 s). */
   startTimeoutMs?: number;
+  /** For tests: transformers on the delivery worker's Api (they see every attempt). */
+  deliveryTransformers?: Transformer[];
+  /** For tests: how often the delivery worker looks for due items when idle (default 1 s). */
+  deliveryPollMs?: number;
 }
 
 export interface App {
   bot: Bot<BotContext>;
   deps: BotDeps;
   storage: Storage;
+  /** The digest job on DIGEST_CRON (runNow is what /digest calls). */
+  schedule: DigestSchedule<DigestJobReport>;
+  /** Drains the outbox; started with the app. */
+  worker: DeliveryWorker;
   /** The webhook server's address once started in webhook mode. */
   webhookAddress(): { port: number } | null;
   start(): Promise<void>;
@@ -80,6 +101,19 @@ export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
   if (!config.botToken) throw new AppStartError("configuration", { cause: new Error("BOT_TOKEN is empty") });
+  const token = config.botToken;
+  // Before the store opens: a bad DIGEST_CRON or DIGEST_TZ stops the start with nothing to clean up.
+  let schedule: DigestSchedule<DigestJobReport>;
+  try {
+    schedule = createDigestSchedule({
+      cron: config.digest.cron,
+      tz: config.digest.tz,
+      run: (at) => runDigestJob(jobDeps, at),
+      logger,
+    });
+  } catch (cause) {
+    throw new AppStartError("the digest schedule", { cause });
+  }
   let storage: Storage;
   try {
     storage = openStorage({ dataDir: config.dataDir });
@@ -89,6 +123,49 @@ export function createApp(options: AppOptions): App {
   const quotes = createQuoteIndex();
   const search = createArticleSearch();
   let lastIngest: IngestStatus | null = null;
+  const workerId = `${hostname()}-${process.pid}`;
+
+  // One budget for both lanes: replies take the next free slot, the fan-out the rest, and together
+  // they stay within DELIVERY_RATE.
+  const budget = new SendBudget({ rate: config.deliveryRate });
+  const worker = createDeliveryWorker({
+    outbox: storage.outbox,
+    subscribers: storage.subscribers,
+    api: createDeliveryApi({
+      token,
+      apiRoot: config.apiRoot,
+      budget,
+      ...(options.deliveryTransformers ? { transformers: options.deliveryTransformers } : {}),
+    }),
+    logger,
+    workerId,
+    ...(options.deliveryPollMs ? { pollMs: options.deliveryPollMs } : {}),
+  });
+
+  /** After every ingest (start and each digest run): the in-memory indexes learn what changed. */
+  const learnIngested = async (report: IngestReport, at: number): Promise<void> => {
+    for (const id of report.changedIds) {
+      const stored = await storage.articles.get(id);
+      if (!stored) continue;
+      quotes.upsert(indexedArticleOf(stored.article), stored.quotes ?? extractQuotes(stored.article));
+      search.upsert(stored.article);
+    }
+    lastIngest = { at, files: report.files, added: report.added, updated: report.updated, failed: report.failed.length };
+  };
+
+  const jobDeps: DigestJobDeps = {
+    articles: storage.articles,
+    subscribers: storage.subscribers,
+    outbox: storage.outbox,
+    seeds: { dir: config.seedsDir, fileIndex: storage.seedFiles, extract: extractQuotes },
+    digest: { tz: config.digest.tz, maxArticles: config.digest.maxArticles },
+    lock: { lock: storage.lock, owner: workerId },
+    logger,
+    onEnqueued: () => worker.wake(),
+    onIngested: (report) => learnIngested(report, now()),
+  };
+
+  const formatTime = (epochMs: number) => `${localTime(epochMs, config.digest.tz)} (${config.digest.tz})`;
   const deps: BotDeps = {
     articles: storage.articles,
     subscribers: storage.subscribers,
@@ -99,13 +176,38 @@ export function createApp(options: AppOptions): App {
     logger,
     now,
     lastIngest: () => lastIngest,
+    async digestStatus(t) {
+      const last = schedule.lastRun();
+      return digestStatusLines({
+        outbox: await storage.outbox.stats(),
+        paused: (await storage.subscribers.counts()).paused,
+        lastRun: last === null ? null : { at: last.startedAt, ...(last.result ? { report: last.result } : {}), ...(last.error ? { error: last.error } : {}) },
+        nextRunAt: schedule.nextRunAt(),
+        formatTime,
+        t,
+      });
+    },
   };
+  const digestAdmin = digestAdminFeature({
+    adminIds: config.adminIds,
+    now,
+    logger,
+    async runDigest(at) {
+      const outcome = await schedule.runNow(at);
+      if (outcome.busy) return { busy: true };
+      if (outcome.run.error) throw outcome.run.error;
+      return { busy: false, report: outcome.run.result! };
+    },
+  });
   const { bot, i18n } = createBot({
-    token: config.botToken,
+    token,
     deps,
     apiRoot: config.apiRoot,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    ...(options.transformers ? { transformers: options.transformers } : {}),
+    // Installed in this order, under auto-retry: a test's transformer sees every call and retry,
+    // and the budget (nearest the network) takes a permit for each attempt.
+    transformers: [budget.transformer("reply"), ...(options.transformers ?? [])],
+    extraFeatures: [digestAdmin],
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
   });
@@ -125,10 +227,14 @@ export function createApp(options: AppOptions): App {
     }
   };
 
+  let background = false;
+
   return {
     bot,
     deps,
     storage,
+    schedule,
+    worker,
     webhookAddress() {
       const address = server?.address();
       return address && typeof address === "object" ? { port: address.port } : null;
@@ -170,6 +276,12 @@ export function createApp(options: AppOptions): App {
         );
         logger.info({ bot: bot.botInfo.username, url: config.webhook.url }, "webhook set");
       }
+      // Updates flow: now the digests may be composed and sent (a leftover outbox drains first).
+      await step("digest schedule and delivery worker", async () => {
+        background = true;
+        worker.start();
+        await schedule.start();
+      });
     },
     async stop() {
       stopping.abort();
@@ -179,6 +291,13 @@ export function createApp(options: AppOptions): App {
         const closing = server;
         server = null;
         await new Promise<void>((resolve) => closing.close(() => resolve()));
+      }
+      if (background) {
+        background = false;
+        // The schedule first (a run in progress finishes and may still queue), then the worker
+        // (sends already made finish, the rest go back to the outbox), then the stores.
+        await schedule.stop();
+        await worker.stop();
       }
       await storage.close();
     },

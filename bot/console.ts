@@ -41,7 +41,14 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   let app: App | undefined;
   try {
     app = createApp({
-      config: { ...options.config, botToken: CONSOLE_TOKEN, apiRoot: emulator.apiRoot, webhook: null },
+      // The person at the terminal is the operator: /digest and /stats work for them.
+      config: {
+        ...options.config,
+        botToken: CONSOLE_TOKEN,
+        apiRoot: emulator.apiRoot,
+        webhook: null,
+        adminIds: [...options.config.adminIds, CHAT_ID],
+      },
       logger: options.logger,
       transport: "polling",
       onUpdateHandled(updateId) {
@@ -52,7 +59,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     await app.start();
     const bot = app.bot.botInfo;
     write(`Console mode: you are chatting with @${bot.username} through a local Bot API emulator (no Telegram needed).`);
-    write(`Try /start, /latest, /full <id>, /quotes 曹良铉, /experts. Type a button's number to press it; /quit leaves.`);
+    write(`Try /start, /latest, /full <id>, /quotes 曹良铉, /experts; /subscribe then /digest for a digest now. Type a button's number to press it; /quit leaves.`);
 
     let buttons: NumberedButton[] = [];
     const show = (message: Message, edited: boolean) => {

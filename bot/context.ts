@@ -43,4 +43,9 @@ export interface BotDeps {
   logger: Logger;
   now: () => number;
   lastIngest: () => IngestStatus | null;
+  /**
+   * The digest lines of /stats (outbox, paused, last and next run) in the admin's language;
+   * absent when no schedule runs (tests of single features).
+   */
+  digestStatus?: (t: (key: string, args?: Record<string, string | number>) => string) => Promise<string[]>;
 }

@@ -16,6 +16,7 @@ import {
   type Article,
   type ArticleStore,
   type Digest,
+  type IngestReport,
   type Lock,
   type Outbox,
   type QuoteSet,
@@ -24,8 +25,9 @@ import {
   type Subscriber,
   type SubscriberStore,
 } from "../digest/index.js";
+import { createTranslations, translatorFor } from "./i18n.js";
 import type { Logger } from "./logger.js";
-import type { DigestLang } from "./render/digest-strings.js";
+import type { DigestLang, Translate } from "./render/digest-strings.js";
 import { renderDigest, type RenderedDigest } from "./render/digest.js";
 
 export interface DigestJobDeps {
@@ -42,6 +44,13 @@ export interface DigestJobDeps {
   logger?: Pick<Logger, "info" | "warn">;
   /** Called once digests were queued, so a delivery worker can start without waiting for its poll. */
   onEnqueued?: () => void;
+  /**
+   * Called after the ingest with what it added or changed (before composing), so the bot's
+   * in-memory indexes learn the new articles. A throw fails the run.
+   */
+  onIngested?: (report: IngestReport) => void | Promise<void>;
+  /** The digest's words per language; default: the bot's locale files. */
+  translate?: (lang: DigestLang) => Translate;
 }
 
 export interface DigestJobGroupReport {
@@ -84,6 +93,13 @@ const ARTICLE_PAGE = 500;
 const ENQUEUE_BATCH = 5000;
 const DEFAULT_LOCK_TTL_MS = 10 * 60_000;
 const LOCK_NAME = "digest-job";
+
+let translations: ReturnType<typeof createTranslations> | null = null;
+/** The locale files, read on first use (importing this module reads nothing). */
+export function defaultTranslate(lang: DigestLang): Translate {
+  translations ??= createTranslations();
+  return translatorFor(translations, lang);
+}
 
 /** The interface language of a digest for this subscriber. */
 export function digestLangOf(subscriber: Pick<Subscriber, "lang">, fallback: DigestLang): DigestLang {
@@ -129,7 +145,9 @@ async function runLocked(deps: DigestJobDeps, now: number, report: DigestJobRepo
       failed: ingested.failed.length,
     };
     for (const failure of ingested.failed) deps.logger?.warn({ file: failure.file, reason: failure.reason }, "seed file rejected");
+    await deps.onIngested?.(ingested);
   }
+  const translate = deps.translate ?? defaultTranslate;
 
   const groups = await groupActiveSubscribers(deps.subscribers, deps.defaultLang ?? "en");
   report.activeSubscribers = [...groups.values()].reduce((n, g) => n + g.chatIds.length, 0);
@@ -150,7 +168,7 @@ async function runLocked(deps: DigestJobDeps, now: number, report: DigestJobRepo
       report.upToDate += 1;
       continue;
     }
-    const rendered: RenderedDigest = renderDigest(digest, group.lang);
+    const rendered: RenderedDigest = renderDigest(digest, translate(group.lang));
     // The payload is stored once per outbox id: each language needs its own.
     const outboxDigest = { id: `${digest.id}-${group.lang}`, payload: rendered };
     let added = 0;

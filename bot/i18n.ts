@@ -20,6 +20,21 @@ export function langFromLanguageCode(code: string | undefined): UiLang {
   return code?.toLowerCase().startsWith("zh") ? "zh" : "en";
 }
 
+/** A message for one key in a language already chosen: `(key, args) => i18n.t(lang, key, args)`. */
+export type Translate = (key: string, args?: Record<string, string | number>) => string;
+
+/** The translate function of one language, for text made outside any update (digests, /stats lines). */
+export function translatorFor(i18n: I18n<BotContext>, lang: UiLang): Translate {
+  return (key, args) => i18n.t(lang, key, args);
+}
+
+const NO_PREFS: UserPrefs = { getLang: async () => null, setLang: async () => {} };
+
+/** The locale files without a bot (the digest job run by a CLI or a test): nobody's choice to read. */
+export function createTranslations(): I18n<BotContext> {
+  return createI18n(NO_PREFS);
+}
+
 export function localeFile(lang: UiLang): URL {
   return new URL(`./locales/${lang}.ftl`, import.meta.url);
 }

@@ -6,6 +6,7 @@
 import { createApp, AppStartError } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { runConsole } from "./console.js";
+import { ScheduleConfigError } from "../digest/index.js";
 import { createLogger, scrubToken } from "./logger.js";
 
 async function main(): Promise<void> {
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof AppStartError) {
+  // Configuration and start problems are the operator's to fix: a sentence, not a stack trace.
+  if (error instanceof ConfigError || error instanceof AppStartError || error instanceof ScheduleConfigError) {
     process.stderr.write(`${scrubToken(error.message)}\n`);
     process.exitCode = error instanceof ConfigError ? 2 : 1;
   } else {

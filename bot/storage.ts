@@ -6,9 +6,13 @@ import type Keyv from "keyv";
 import {
   createKeyv,
   createSqliteArticleStore,
+  createSqliteLock,
+  createSqliteOutbox,
   createSqliteSubscriberStore,
   openSqlite,
   type ArticleStore,
+  type Lock,
+  type Outbox,
   type SeedFileRecord,
   type SubscriberStore,
 } from "../digest/index.js";
@@ -19,6 +23,10 @@ export interface Storage {
   /** What ingest remembers about each seed file between runs. */
   seedFiles: Keyv<SeedFileRecord>;
   subscribers: SubscriberStore;
+  /** Digest deliveries per (digest, chat), on the same database (enqueue and cursor move share a transaction). */
+  outbox: Outbox;
+  /** Leases that keep one digest run at a time across processes sharing the database. */
+  lock: Lock;
   /** Per-user choices (the interface language set with /lang). */
   prefs: UserPrefs;
   /** Where the database lives, for messages to the operator. */
@@ -47,13 +55,19 @@ export function openStorage(options: { dataDir: string }): Storage {
   const seedFiles = createKeyv<SeedFileRecord>(db, "seed-files");
   const prefsStore = createKeyv<string>(db, "user-prefs");
   const subscribers = createSqliteSubscriberStore(db);
+  const outbox = createSqliteOutbox(db);
+  const lock = createSqliteLock(db);
   return {
     articles,
     seedFiles,
     subscribers,
+    outbox,
+    lock,
     prefs: keyvUserPrefs(prefsStore),
     location: db.file,
     async close() {
+      await lock.close();
+      await outbox.close();
       await subscribers.close();
       await articles.close();
       db.close();

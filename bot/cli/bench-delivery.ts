@@ -30,6 +30,7 @@ import { fileURLToPath } from "node:url";
 import { createDeliveryApi, createDeliveryWorker, SendBudget } from "../deliver.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../emulator/index.js";
 import { createLogger } from "../logger.js";
+import { defaultTranslate } from "../digest-job.js";
 import { renderDigest } from "../render/digest.js";
 
 const number = (name: string, fallback: number): number => {
@@ -56,7 +57,7 @@ function loadDigestPayload() {
   });
   const digest = composeDigest(stored, { now: Date.now(), tz: "Asia/Taipei", max: 10 });
   if (!digest) throw new Error(`no articles in ${SEEDS}`);
-  return { id: `${digest.id}-zh`, payload: renderDigest(digest, "zh") };
+  return { id: `${digest.id}-zh`, payload: renderDigest(digest, defaultTranslate("zh")) };
 }
 
 

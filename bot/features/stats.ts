@@ -1,5 +1,6 @@
 /**
- * /stats for the operator (ADMIN_IDS): articles, experts, quotes, subscribers, last ingest.
+ * /stats for the operator (ADMIN_IDS): articles, experts, quotes, subscribers, last ingest, and
+ * the digest delivery lines (outbox, paused subscriptions, last and next run) when a schedule runs.
  * Everyone else gets the ordinary unknown-command answer: the command is not advertised.
  */
 import { FormattedString } from "@grammyjs/parse-mode";
@@ -33,6 +34,7 @@ export function statsFeature(deps: BotDeps): Composer<BotContext> {
             failed: ingest.failed,
           })
         : ctx.t("stats-no-ingest"),
+      ...((await deps.digestStatus?.((key, args) => ctx.t(key, args))) ?? []),
     ];
     await replyView(ctx, {
       text: joinFormatted([FormattedString.bold(ctx.t("stats-title")), new FormattedString(lines.join("\n"))], "\n\n"),

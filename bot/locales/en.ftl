@@ -92,6 +92,41 @@ stats-subscribers = Subscribers: { $active } active, { $paused } paused
 stats-last-ingest = Last ingest: { $time } — { $files } files, { $added } added, { $updated } updated, { $failed } rejected
 stats-no-ingest = Last ingest: none yet
 
+## Digests (rendered once per language by the digest job)
+digest-header = 📰 Digest · { $date } · { $count ->
+    [one] 1 new article
+   *[other] { $count } new articles
+}
+digest-more = …and { $count } more → /latest
+digest-full-button = { $n } · Full text
+digest-quotes-button = { $n } · Quotes
+
+## /digest (admins)
+digest-admin-busy = A digest run is already going; try again in a moment.
+digest-admin-nothing = Nothing new for { $subscribers ->
+    [one] the one active subscriber
+   *[other] any of the { $subscribers } active subscribers
+}: no digest queued.
+digest-admin-done = Queued { $digests ->
+    [one] 1 digest
+   *[other] { $digests } digests
+} for { $chats ->
+    [one] 1 chat
+   *[other] { $chats } chats
+}{ $already ->
+    [0] .
+   *[other] {" "}({ $already } were queued before).
+}
+digest-admin-failed = The digest run failed: { $error }
+
+## /stats: digest delivery (admins)
+stats-outbox = Outbox: { $pending } pending, { $claimed } sending, { $sent } sent, { $failed } failed
+stats-paused = Paused subscriptions: { $paused }
+stats-last-digest = Last digest run: { $time } — { $digests } digest(s), { $enqueued } queued
+stats-last-digest-failed = Last digest run: { $time } — failed: { $error }
+stats-no-digest = No digest run yet.
+stats-next-digest = Next digest: { $time }
+
 ## Everything else
 unknown-command = I don't know { $command }. /help lists what I can do.
 unknown-text = Send me a command: /help lists them. For example /latest, or /quotes 曹良铉.

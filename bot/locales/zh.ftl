@@ -86,6 +86,29 @@ stats-subscribers = 订阅者：{ $active } 个有效，{ $paused } 个暂停
 stats-last-ingest = 最近一次收录：{ $time } — { $files } 个文件，新增 { $added }，更新 { $updated }，拒绝 { $failed }
 stats-no-ingest = 最近一次收录：尚无
 
+## Digests (rendered once per language by the digest job)
+digest-header = 📰 新闻摘要 · { $date } · { $count } 篇新文章
+digest-more = ……另有 { $count } 篇 → /latest
+digest-full-button = { $n } · 全文
+digest-quotes-button = { $n } · 引语
+
+## /digest (admins)
+digest-admin-busy = 摘要任务正在运行，请稍后再试。
+digest-admin-nothing = { $subscribers } 个有效订阅者都没有新内容：未排队任何摘要。
+digest-admin-done = 已为 { $chats } 个聊天排队 { $digests } 份摘要{ $already ->
+    [0] 。
+   *[other] （其中 { $already } 个此前已排队）。
+}
+digest-admin-failed = 摘要任务失败：{ $error }
+
+## /stats: digest delivery (admins)
+stats-outbox = 发送队列：待发 { $pending }，发送中 { $claimed }，已发 { $sent }，失败 { $failed }
+stats-paused = 暂停的订阅：{ $paused }
+stats-last-digest = 最近一次摘要任务：{ $time } — { $digests } 份摘要，排队 { $enqueued } 条
+stats-last-digest-failed = 最近一次摘要任务：{ $time } — 失败：{ $error }
+stats-no-digest = 尚未运行过摘要任务。
+stats-next-digest = 下一次摘要：{ $time }
+
 ## Everything else
 unknown-command = 我不认识 { $command }。发送 /help 查看我能做什么。
 unknown-text = 请发送命令：/help 列出全部命令。例如 /latest 或 /quotes 曹良铉。

@@ -11,7 +11,7 @@ import type { Digest, DigestItem } from "../../digest/index.js";
 import { joinFormatted, splitFormatted, telegramLinkUrl, MESSAGE_LIMIT } from "../render.js";
 import { encodeAction } from "../views/callback-data.js";
 import { truncate } from "../views/text.js";
-import { DIGEST_STRINGS, type DigestLang } from "./digest-strings.js";
+import type { Translate } from "./digest-strings.js";
 
 /** One sendMessage worth: what the outbox stores and the delivery worker sends as is. */
 export interface DigestMessage {
@@ -31,15 +31,15 @@ const MAX_ROLE_CHARS = 100;
 const MAX_SOURCE_CHARS = 60;
 const ITEM_SEPARATOR = "\n\n";
 
-export function renderDigest(digest: Digest, lang: DigestLang, limit = MESSAGE_LIMIT): RenderedDigest {
-  const strings = DIGEST_STRINGS[lang];
-  const header = FormattedString.bold(strings.header(digest.header.date, digest.header.count));
+/** `t` speaks the subscriber group's language (the `digest-*` keys of bot/locales). */
+export function renderDigest(digest: Digest, t: Translate, limit = MESSAGE_LIMIT): RenderedDigest {
+  const header = FormattedString.bold(t("digest-header", { date: digest.header.date, count: digest.header.count }));
   const blocks: Array<{ text: FormattedString; buttons: Button[] }> = [{ text: header, buttons: [] }];
   digest.items.forEach((item, index) => {
     const n = index + 1;
-    blocks.push({ text: itemText(n, item), buttons: itemButtons(n, item, lang) });
+    blocks.push({ text: itemText(n, item), buttons: itemButtons(n, item, t) });
   });
-  if (digest.more > 0) blocks.push({ text: new FormattedString(strings.more(digest.more)), buttons: [] });
+  if (digest.more > 0) blocks.push({ text: new FormattedString(t("digest-more", { count: digest.more })), buttons: [] });
   return { messages: pack(blocks, limit) };
 }
 
@@ -68,15 +68,14 @@ function itemText(n: number, item: DigestItem): FormattedString {
   return joinFormatted(lines, "\n");
 }
 
-function itemButtons(n: number, item: DigestItem, lang: DigestLang): Button[] {
-  const strings = DIGEST_STRINGS[lang];
+function itemButtons(n: number, item: DigestItem, t: Translate): Button[] {
   const buttons: Button[] = [
-    { text: strings.fullButton(n), callback_data: encodeAction({ kind: "full", articleId: item.articleId }) },
+    { text: t("digest-full-button", { n }), callback_data: encodeAction({ kind: "full", articleId: item.articleId }) },
   ];
   // The quotes page lists experts' quotes; an item without an expert quote would open an empty page.
   if (item.quote) {
     buttons.push({
-      text: strings.quotesButton(n),
+      text: t("digest-quotes-button", { n }),
       callback_data: encodeAction({ kind: "article-quotes", articleId: item.articleId, offset: 0, open: true }),
     });
   }

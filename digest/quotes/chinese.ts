@@ -419,7 +419,8 @@ const INTRODUCED = /[\u3400-\u9fff][（(]\s*[A-Za-z][^（）()]*[)）]/gu;
 function mentions(text: string, masked: string, found: readonly Cue[], known: KnownPeople): Attribution[] {
   const out: Attribution[] = [];
   INTRODUCED.lastIndex = 0;
-  for (let m = INTRODUCED.exec(masked); m !== null; m = INTRODUCED.exec(masked)) {
+  const parenthesised = masked.includes("(") || masked.includes("（");
+  for (let m = parenthesised ? INTRODUCED.exec(masked) : null; m !== null; m = INTRODUCED.exec(masked)) {
     const parenEnd = m.index + m[0].length;
     let s = m.index;
     while (s > 0 && !isSentenceEnd(masked.charCodeAt(s - 1))) s--;
@@ -475,7 +476,22 @@ function earlierInSentence(found: readonly Cue[], masked: string, pos: number): 
 
 /** Trims punctuation and spaces that are not part of what was said. */
 function trimIndirect(s: string): string {
-  return s.replace(/^[，,：:、；;。\s]+/u, "").replace(/[，,：:、；;\s]+$/u, "");
+  let a = 0;
+  let b = s.length;
+  while (a < b && (isClauseMark(s.charCodeAt(a)) || s.charCodeAt(a) === 0x3002)) a++; // and 。 at the start
+  while (b > a && isClauseMark(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** ，,：:、；; and `\s`: what may stand between a cue and its statement. */
+function isClauseMark(c: number): boolean {
+  switch (c) {
+    case 0xff0c: case 0x2c: case 0xff1a: case 0x3a: case 0x3001: case 0xff1b: case 0x3b:
+    case 9: case 10: case 11: case 12: case 13: case 32: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000: case 0xfeff:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200a;
+  }
 }
 
 /** At least `min` letters, digits or Han characters (not just punctuation). */

@@ -27,10 +27,13 @@ for (const v of [...VERBS.filter((x) => x.includes(" ")), "according to"]) {
   TWO_WORD_VERBS.set(first, [...(TWO_WORD_VERBS.get(first) ?? []), second]);
 }
 
-const FIRST_WORDS = [...ONE_WORD_VERBS, ...TWO_WORD_VERBS.keys()];
-const VERB_MIN_LENGTH = Math.min(...FIRST_WORDS.map((w) => w.length));
-const VERB_MAX_LENGTH = Math.max(...FIRST_WORDS.map((w) => w.length));
-const VERB_FIRST_LETTERS = [...new Set(FIRST_WORDS.map((w) => w[0]))].join("");
+function wordHash(w: string): number {
+  let hash = 0;
+  for (let i = 0; i < w.length; i++) hash = (hash * 31 + w.charCodeAt(i)) | 0;
+  return hash;
+}
+/** Hashes of every verb (and first word of a two-word verb), lower case. */
+const VERB_HASHES = new Set([...ONE_WORD_VERBS, ...TWO_WORD_VERBS.keys()].map(wordHash));
 
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
@@ -58,10 +61,12 @@ function nextVerb(masked: string, from: number): VerbMatch | null {
       i++;
       continue;
     }
-    let j = i + 1;
-    while (j < n && isWordChar(masked.charCodeAt(j))) j++;
-    // Most words are not verbs: rule them out by length and first letter before slicing.
-    if (j - i < VERB_MIN_LENGTH || j - i > VERB_MAX_LENGTH || VERB_FIRST_LETTERS.indexOf(masked[i]!.toLowerCase()) < 0) {
+    // Hash the lower-cased word while reading it: most words are not verbs and are ruled out
+    // without slicing.
+    let hash = 0;
+    let j = i;
+    for (let c = masked.charCodeAt(j); j < n && isWordChar(c); c = masked.charCodeAt(++j)) hash = (hash * 31 + (c >= 65 && c <= 90 ? c + 32 : c)) | 0;
+    if (!VERB_HASHES.has(hash)) {
       i = j;
       continue;
     }
@@ -331,10 +336,14 @@ function sentenceSubjects(text: string, masked: string, known: KnownPeople): Att
   const out: Attribution[] = [];
   const starts = [0];
   for (let i = 1; i < masked.length - 1; i++) {
-    const c = masked[i]!;
-    if ((c === "." || c === "!" || c === "?") && masked[i + 1] === " " && !ABBREVIATIONS.test(masked.slice(Math.max(0, i - 6), i))) starts.push(i + 2);
+    const c = masked.charCodeAt(i);
+    // . ! ? then a space
+    if ((c === 0x2e || c === 0x21 || c === 0x3f) && masked.charCodeAt(i + 1) === 0x20 && !ABBREVIATIONS.test(masked.slice(Math.max(0, i - 6), i))) starts.push(i + 2);
   }
   for (const s of starts) {
+    // A name opens with a capital letter: skip the pattern for every other sentence.
+    const first = masked.charCodeAt(s);
+    if (!(first >= 65 && first <= 90)) continue;
     const m = /^(?:(?:Mr|Mrs|Ms|Dr)\s+)?[A-Z][\p{L}’'-]+(?:\s+(?:[A-Z][\p{L}’'-]+|ul|al|bin))*(?=\s+[a-z])/u.exec(masked.slice(s, s + 80));
     if (m === null) continue;
     const ref = classifyName(m[0], known);
@@ -453,8 +462,22 @@ export function readEnglishBlock(text: string, known: KnownPeople): Attribution[
   return toAttributions(text, masked, spans, found, sentenceSubjects(text, masked, known));
 }
 
+/** Spaces, commas, colons and dashes around a statement (what `/[\s,;:—–-]/u` matches). */
+function isOuter(c: number): boolean {
+  return isJsSpace(c) || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x2014 || c === 0x2013 || c === 0x2d;
+}
+
+/** `\s` in a JavaScript pattern. */
+function isJsSpace(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 function stripOuter(s: string): string {
-  return s.replace(/^[\s,;:—–-]+/u, "").replace(/[\s,;:—–-]+$/u, "");
+  let a = 0;
+  let b = s.length;
+  while (a < b && isOuter(s.charCodeAt(a))) a++;
+  while (b > a && isOuter(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 function toAttributions(text: string, masked: string, spans: readonly QuoteSpan[], found: EnCue[], named: Attribution[]): Attribution[] {

@@ -13,13 +13,11 @@ import { undoubleName } from "../names.js";
 interface SubjectTables {
   /** Adverbs and frame words, matched as suffixes by length (a Set lookup, not an alternation). */
   adverbs: Set<string>;
-  adverbMax: number;
   connectorHead: RegExp;
   titles: string[];
   titleSet: Set<string>;
-  titleMax: number;
-  /** Last character of every title, to skip positions no title can end at. */
-  titleLast: Set<number>;
+  /** Longest title ending in each character: positions no title ends at are skipped with one lookup. */
+  titleLast: Map<number, number>;
   suffixes: string[];
   orgEndings: string[];
   unnamed: string[];
@@ -30,17 +28,24 @@ interface SubjectTables {
 
 let tables: SubjectTables | undefined;
 
+function longestByLastChar(words: readonly string[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const w of words) {
+    const c = w.charCodeAt(w.length - 1);
+    out.set(c, Math.max(out.get(c) ?? 0, w.length));
+  }
+  return out;
+}
+
 function t(): SubjectTables {
   if (tables) return tables;
   const alt = (ws: readonly string[]) => withTraditional(ws).map(escapeRegExp).join("|");
   tables = {
     adverbs: new Set(withTraditional([...ZH_ADVERBS, ...FRAME_TOKENS])),
-    adverbMax: Math.max(...withTraditional([...ZH_ADVERBS, ...FRAME_TOKENS]).map((w) => w.length)),
     connectorHead: new RegExp(`^(?:${alt([...ZH_CONNECTORS, "据", "根据", "依据", "按照", "对于", "针对"])})[，,\\s]*`, "u"),
     titles: withTraditional(ZH_TITLES),
     titleSet: new Set(withTraditional(ZH_TITLES)),
-    titleMax: Math.max(...withTraditional(ZH_TITLES).map((w) => w.length)),
-    titleLast: new Set(withTraditional(ZH_TITLES).map((w) => w.charCodeAt(w.length - 1))),
+    titleLast: longestByLastChar(withTraditional(ZH_TITLES)),
     suffixes: withTraditional(ZH_NAME_SUFFIXES),
     orgEndings: withTraditional([...ZH_ORG_ENDINGS, ...PLACES]),
     unnamed: withTraditional(ZH_UNNAMED_MARKERS),
@@ -78,6 +83,7 @@ const TIME_TAIL = /(?:(?<=[\u3400-\u9fff])[0-9０-９]+|[0-9０-９]{1,2}月(?:�
 const LATIN_PAREN_TAIL = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]\s*$/u;
 const LATIN_PAREN_ANY = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]/gu;
 const LATIN_NAME_TAIL = /(?:^|[^A-Za-z.'’\-])((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la))*)$/u;
+const HAS_CAPITAL = /[A-Z]/u;
 const HAN_NAME = /^[\u3400-\u9fff]{2,4}$/u;
 const TRANSLIT_NAME = /^[\u3400-\u9fff]{1,8}(?:[·•‧・\-－‐](?:[\u3400-\u9fff]{1,8}|[A-Z]\.?)){1,3}$/u;
 /** Characters that rarely occur in personal names but often in clauses mistaken for them. */
@@ -109,9 +115,21 @@ function stripHead(s: string): string {
   return s;
 }
 
+/** Longest adverb ending in each character: most chunks end in none, and are rejected with one lookup. */
+let adverbMaxByLast: Map<number, number> | undefined;
+
 function stripAdverb(s: string): string {
-  const { adverbs, adverbMax } = t();
-  for (let len = Math.min(adverbMax, s.length); len >= 1; len--) if (adverbs.has(s.slice(s.length - len))) return s.slice(0, s.length - len);
+  const { adverbs } = t();
+  if (adverbMaxByLast === undefined) {
+    adverbMaxByLast = new Map();
+    for (const w of adverbs) {
+      const c = w.charCodeAt(w.length - 1);
+      adverbMaxByLast.set(c, Math.max(adverbMaxByLast.get(c) ?? 0, w.length));
+    }
+  }
+  const max = adverbMaxByLast.get(s.charCodeAt(s.length - 1));
+  if (max === undefined) return s;
+  for (let len = Math.min(max, s.length); len >= 1; len--) if (adverbs.has(s.slice(s.length - len))) return s.slice(0, s.length - len);
   return s;
 }
 
@@ -238,10 +256,11 @@ function containsAny(s: string, list: readonly string[]): boolean {
 
 /** The title occurrence that ends last in `s` (ties: the longer title). Scans end positions backwards. */
 function lastTitle(s: string): { start: number; end: number } | null {
-  const { titleSet, titleMax, titleLast } = t();
+  const { titleSet, titleLast } = t();
   for (let end = s.length; end > 0; end--) {
-    if (!titleLast.has(s.charCodeAt(end - 1))) continue;
-    for (let len = Math.min(titleMax, end); len >= 1; len--) {
+    const max = titleLast.get(s.charCodeAt(end - 1));
+    if (max === undefined) continue;
+    for (let len = Math.min(max, end); len >= 1; len--) {
       if (titleSet.has(s.slice(end - len, end))) return { start: end - len, end };
     }
   }
@@ -264,10 +283,11 @@ function tailName(s: string): string | null {
  * clause (three characters, else two), when it reads as a name. One scan, no parsing.
  */
 export function titledName(clause: string): SubjectRef | null {
-  const { titleSet, titleMax, titleLast } = t();
+  const { titleSet, titleLast } = t();
   for (let end = 1; end < clause.length; end++) {
-    if (!titleLast.has(clause.charCodeAt(end - 1))) continue;
-    for (let len = Math.min(titleMax, end); len >= 2; len--) {
+    const max = titleLast.get(clause.charCodeAt(end - 1));
+    if (max === undefined) continue;
+    for (let len = Math.min(max, end); len >= 2; len--) {
       if (!titleSet.has(clause.slice(end - len, end))) continue;
       for (const n of [3, 2]) {
         const cand = clause.slice(end, end + n);
@@ -304,7 +324,8 @@ function parseSingle(raw: string, known: KnownPeople): SubjectRef | null {
   // The romanised name in parentheses follows the name; anything after it is framing residue.
   let lastParen: RegExpExecArray | null = null;
   LATIN_PAREN_ANY.lastIndex = 0;
-  for (let m = LATIN_PAREN_ANY.exec(s); m !== null; m = LATIN_PAREN_ANY.exec(s)) lastParen = m;
+  const hasParen = s.includes("(") || s.includes("（");
+  if (hasParen) for (let m = LATIN_PAREN_ANY.exec(s); m !== null; m = LATIN_PAREN_ANY.exec(s)) lastParen = m;
   if (lastParen !== null && isHan(s[lastParen.index - 1]) && looksLikeLatinPerson(undoubleName(lastParen[1] ?? ""))) {
     romanized = undoubleName(lastParen[1] ?? "");
     s = s.slice(0, lastParen.index);
@@ -322,7 +343,8 @@ function parseSingle(raw: string, known: KnownPeople): SubjectRef | null {
   if (knownSurface !== null) {
     return { type: "person", surface: knownSurface, romanized, role: trimRole(s.slice(0, s.length - knownSurface.length)) };
   }
-  const latin = LATIN_NAME_TAIL.exec(s);
+  // A Latin name needs a capital letter: most Han subjects skip the end-anchored search.
+  const latin = HAS_CAPITAL.test(s) ? LATIN_NAME_TAIL.exec(s) : null;
   if (latin !== null && latin[1] !== undefined && (latin.index === 0 || isHan(s[latin.index]) || isHan(s[latin.index + (latin[0].length - latin[1].length) - 1]))) {
     const name = latin[1];
     if (looksLikeLatinPerson(name)) {

@@ -107,12 +107,15 @@ export class HtmlEvents implements TokenizerCallbacks {
   /** Whether each foreign/integration level is foreign content, innermost last. */
   private readonly foreignContext: boolean[] = [false];
   private readonly tokenizer = new ScanningTokenizer({ decodeEntities: true }, this);
+  private readonly wantedLengths: ReadonlySet<number>;
 
   constructor(
     private readonly handler: HtmlEventHandler,
     /** Lower-case names of the attributes `openTag` receives. */
     private readonly wantedAttributes: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.wantedLengths = new Set([...wantedAttributes].map((name) => name.length));
+  }
 
   /** Parses a whole document; events fire during the call. */
   parse(source: string): void {
@@ -225,6 +228,13 @@ export class HtmlEvents implements TokenizerCallbacks {
   /** @internal */
   onattribname(start: number, endIndex: number): void {
     this.startIndex = start;
+    // Most attributes (href, alt, width, id, …) are ruled out by length alone, with no string
+    // made. Lower-casing keeps an ASCII name's length; the non-ASCII letters whose lower case
+    // is longer (İ) never lower-case to plain ASCII.
+    if (!this.wantedLengths.has(endIndex - start)) {
+      this.keepAttribute = false;
+      return;
+    }
     const name = this.source.slice(start, endIndex).toLowerCase();
     this.keepAttribute = this.wantedAttributes.has(name);
     this.attributeName = name;

@@ -15,12 +15,41 @@ const SIMPLIFIED_ONLY =
 const TRADITIONAL_ONLY =
   "國會爲為對這個時來發說經們與過關將報員長開議電現當動業進總體內機還灣統實學數應權沒選認險間導場資產從兩區種歐華聯無戰濟強黨據廣問務計醫萬確軍網論記稱際該調爾亞題達點續視價協張樣讓傳義馬圖東舉參聲決約證組專領變衛結處維許規別復監話給財檢項則護設車獲責單費辦紀離門億爭診評標團訪響審顯擊嚴況運轉觀風彈頭書訴勢備擔貿職難創談狀見";
 
-const SIMPLIFIED = 1;
-const TRADITIONAL = 2;
-/** Script marks by UTF-16 code unit: one array read per character beats a Set lookup. */
-const scriptOf = new Uint8Array(0x10000);
-for (const c of SIMPLIFIED_ONLY) scriptOf[c.charCodeAt(0)] = SIMPLIFIED;
-for (const c of TRADITIONAL_ONLY) scriptOf[c.charCodeAt(0)] = TRADITIONAL;
+/** What a UTF-16 code unit counts towards. */
+const enum CharClass {
+  None,
+  Latin,
+  Han,
+  HanSimplifiedOnly,
+  HanTraditionalOnly,
+  Kana,
+  Hangul,
+  OtherLetter,
+}
+const CLASS_COUNT = 8;
+
+/**
+ * Class by UTF-16 code unit, so counting is one table read per character. Ranges are filled
+ * from the least to the most specific, so where two overlap (Hangul Jamo inside the other
+ * letters) the later one wins.
+ */
+const classOf = new Uint8Array(0x10000);
+const fillClass = (cls: CharClass, first: number, last: number): void => void classOf.fill(cls, first, last + 1);
+fillClass(CharClass.OtherLetter, 0x370, 0x1fff);
+fillClass(CharClass.OtherLetter, 0xa000, 0xabff);
+fillClass(CharClass.Latin, 0x41, 0x5a);
+fillClass(CharClass.Latin, 0x61, 0x7a);
+fillClass(CharClass.Latin, 0xc0, 0x24f);
+fillClass(CharClass.Hangul, 0x1100, 0x11ff);
+fillClass(CharClass.Hangul, 0xac00, 0xd7af);
+fillClass(CharClass.Kana, 0x3040, 0x30ff);
+fillClass(CharClass.Han, 0x3400, 0x4dbf);
+fillClass(CharClass.Han, 0x4e00, 0x9fff);
+for (const c of SIMPLIFIED_ONLY) if (classOf[c.charCodeAt(0)] === CharClass.Han) classOf[c.charCodeAt(0)] = CharClass.HanSimplifiedOnly;
+for (const c of TRADITIONAL_ONLY) {
+  const code = c.charCodeAt(0);
+  if (classOf[code] === CharClass.Han || classOf[code] === CharClass.HanSimplifiedOnly) classOf[code] = CharClass.HanTraditionalOnly;
+}
 
 /** Frequent English function words: real English prose is full of them, names and code are not. */
 const ENGLISH_FUNCTION_WORDS = new Set(
@@ -32,21 +61,19 @@ const SAMPLE_CHARS = 1500;
 
 export function detectLang(text: string): Lang {
   const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
-  let han = 0, kana = 0, hangul = 0, latin = 0, otherLetters = 0, simplified = 0, traditional = 0;
+  const counts = new Uint32Array(CLASS_COUNT);
   for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c < 0x80) {
-      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) latin++;
-    } else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) {
-      han++;
-      const script = scriptOf[c];
-      if (script === SIMPLIFIED) simplified++;
-      else if (script === TRADITIONAL) traditional++;
-    } else if (c >= 0x3040 && c <= 0x30ff) kana++;
-    else if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff)) hangul++;
-    else if (c >= 0xc0 && c <= 0x24f) latin++;
-    else if ((c >= 0x370 && c <= 0x1fff) || (c >= 0xa000 && c <= 0xabff)) otherLetters++;
+    const cls = classOf[sample.charCodeAt(i)] as CharClass;
+    counts[cls] = (counts[cls] as number) + 1;
   }
+  const count = (c: CharClass): number => counts[c] as number;
+  const simplified = count(CharClass.HanSimplifiedOnly);
+  const traditional = count(CharClass.HanTraditionalOnly);
+  const han = count(CharClass.Han) + simplified + traditional;
+  const kana = count(CharClass.Kana);
+  const hangul = count(CharClass.Hangul);
+  const latin = count(CharClass.Latin);
+  const otherLetters = count(CharClass.OtherLetter);
   if (han + kana + hangul + latin + otherLetters === 0) return "other";
   // Japanese mixes kana into its kanji; Chinese text has none beyond a stray quoted word.
   if (kana >= 10 && kana * 20 >= han) return "other";

@@ -21,6 +21,9 @@ interface TokenizerInternals {
   offset: number;
   stateText(c: number): void;
   handleInAttributeValue(c: number, quote: number): void;
+  stateInTagName(c: number): void;
+  stateInAttributeName(c: number): void;
+  stateInClosingTagName(c: number): void;
 }
 
 export class ScanningTokenizer extends Tokenizer {
@@ -36,7 +39,14 @@ export class ScanningTokenizer extends Tokenizer {
   ampersandAt = -1;
 }
 
-type Scanning = ScanningTokenizer & TokenizerInternals;
+/** A ScanningTokenizer seen with the stock internals (an intersection type would be `never`: they are private). */
+interface Scanning extends TokenizerInternals {
+  scannedBuffer: string;
+  lessThanFrom: number;
+  lessThanAt: number;
+  ampersandFrom: number;
+  ampersandAt: number;
+}
 
 function nextLessThan(t: Scanning, from: number): number {
   if (t.scannedBuffer !== t.buffer) forget(t);
@@ -64,11 +74,39 @@ function forget(t: Scanning): void {
   t.lessThanAt = t.ampersandAt = -1;
 }
 
+/** The stock tokenizer's whitespace: space, LF, tab, FF, CR (not VT). */
+const isTokenizerSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+/** What ends a tag or attribute name: `/`, `>` or whitespace. */
+const endsTagSection = (c: number): boolean => c === 0x2f || c === 0x3e || isTokenizerSpace(c);
+
+/**
+ * Moves `index` to just before the first character at or after `index + 1` that `stops`
+ * (or to the last character when none does), as the stock `fastForwardTo` does.
+ */
+function skipUntil(t: Scanning, stops: (c: number) => boolean): void {
+  const buffer = t.buffer;
+  let at = t.index - t.offset + 1;
+  while (at < buffer.length && !stops(buffer.charCodeAt(at))) at++;
+  t.index = t.offset + at - 1;
+}
+
+const endsAttributeName = (c: number): boolean => c === 0x3d || endsTagSection(c);
+const endsClosingTagName = (c: number): boolean => c === 0x3e || isTokenizerSpace(c);
+
 const stock = Tokenizer.prototype as unknown as Partial<TokenizerInternals>;
 const stockStateText = stock.stateText;
 const stockAttributeValue = stock.handleInAttributeValue;
+const stockInTagName = stock.stateInTagName;
+const stockInAttributeName = stock.stateInAttributeName;
+const stockInClosingTagName = stock.stateInClosingTagName;
 
-if (typeof stockStateText === "function" && typeof stockAttributeValue === "function") {
+if (
+  typeof stockStateText === "function" &&
+  typeof stockAttributeValue === "function" &&
+  typeof stockInTagName === "function" &&
+  typeof stockInAttributeName === "function" &&
+  typeof stockInClosingTagName === "function"
+) {
   const scanning = ScanningTokenizer.prototype as unknown as TokenizerInternals;
 
   scanning.stateText = function (this: Scanning, c: number): void {
@@ -90,5 +128,21 @@ if (typeof stockStateText === "function" && typeof stockAttributeValue === "func
     const quoteAt = this.buffer.indexOf(quote === 0x22 ? '"' : "'", from);
     const target = Math.min(quoteAt === -1 ? this.buffer.length : quoteAt, nextAmpersand(this, from));
     this.index = this.offset + target - 1;
+  };
+
+  // Inside tag and attribute names the stock states wait for a terminator and do nothing else.
+  scanning.stateInTagName = function (this: Scanning, c: number): void {
+    if (endsTagSection(c)) stockInTagName.call(this, c);
+    else skipUntil(this, endsTagSection);
+  };
+
+  scanning.stateInAttributeName = function (this: Scanning, c: number): void {
+    if (endsAttributeName(c)) stockInAttributeName.call(this, c);
+    else skipUntil(this, endsAttributeName);
+  };
+
+  scanning.stateInClosingTagName = function (this: Scanning, c: number): void {
+    if (endsClosingTagName(c)) stockInClosingTagName.call(this, c);
+    else skipUntil(this, endsClosingTagName);
   };
 }

@@ -3,7 +3,7 @@
  * (also those stored without quotes by the ingest CLI), and a readable failure when the Bot API
  * cannot be reached.
  */
-import { copyFileSync } from "node:fs";
+import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppStartError, createApp, loadIndexes } from "../../bot/app.js";
@@ -86,4 +86,20 @@ describe("start", () => {
       data.remove();
     }
   }, 30_000);
+
+  it.each([
+    [{ cron: "61 * * * *", tz: "UTC" }, /DIGEST_CRON="61 \* \* \* \*" cannot be used/],
+    [{ cron: "0 8 * * *", tz: "Mars/Olympus" }, /DIGEST_TZ="Mars\/Olympus" cannot be used: it is not an IANA time zone/],
+  ])("refuses a digest schedule that cannot run (%o), before opening the store", (digest, message) => {
+    const data = tempDir("app-cron-data");
+    try {
+      const config = configFor(join(data.dir, "never"));
+      const attempt = () => createApp({ config: { ...config, digest: { ...config.digest, ...digest } }, logger: createLogger("silent") });
+      expect(attempt).toThrow(AppStartError);
+      expect(attempt).toThrow(message);
+      expect(existsSync(join(data.dir, "never"))).toBe(false);
+    } finally {
+      data.remove();
+    }
+  });
 });

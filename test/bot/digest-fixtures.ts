@@ -10,6 +10,7 @@ import { extractQuotes, parseArticle, type StoredArticle } from "../../digest/in
 import { createLogger, type Logger } from "../../bot/logger.js";
 import { renderDigest, type RenderedDigest } from "../../bot/render/digest.js";
 import type { DigestLang } from "../../bot/render/digest-strings.js";
+import { defaultTranslate } from "../../bot/digest-job.js";
 import { CORPUS_DIR } from "../helpers/corpus.js";
 
 let storedCache: StoredArticle[] | undefined;
@@ -34,7 +35,7 @@ export function corpusDigest(count = 5, max = 10): Digest {
 
 export function corpusPayload(lang: DigestLang = "zh", count = 5): { id: string; payload: RenderedDigest } {
   const digest = corpusDigest(count);
-  return { id: `${digest.id}-${lang}`, payload: renderDigest(digest, lang) };
+  return { id: `${digest.id}-${lang}`, payload: renderDigest(digest, defaultTranslate(lang)) };
 }
 
 export interface LogLine {

@@ -51,7 +51,8 @@ describe("locales", () => {
     const i18n = createI18n(memoryPrefs());
     const vars = { name: "Ada", id: "k3x9a2mq", count: 3, query: "x", from: 1, to: 5, total: 9, title: "T", quotes: 1, articles: 2,
       schedule: "s", time: "08:00", tz: "UTC", cron: "0 8 * * *", command: "/x", example: "k3x9a2mq", n: 1, active: 1, paused: 0,
-      files: 1, added: 1, updated: 0, failed: 0 };
+      files: 1, added: 1, updated: 0, failed: 0, date: "2026-11-26", subscribers: 3, digests: 1, chats: 3, already: 0,
+      error: "e", pending: 1, claimed: 0, sent: 2, enqueued: 3 };
     for (const lang of ["en", "zh"] as const) {
       for (const key of keysOf(en)) {
         const text = i18n.t(lang, key, vars);

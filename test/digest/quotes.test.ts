@@ -98,6 +98,11 @@ describe("extractQuotes — Chinese", () => {
     expect(set.others.map((o) => o.speaker)).toEqual(["韩国总统府", "多名外交消息人士"]);
   });
 
+  it("reads a negation glued to the cue, and a cue right after another", () => {
+    const set = extractQuotes(article("zh-Hans", "北京大学教授王缉思表示并不认为，两国会走向冲突。"));
+    expect(set.quotes.map((q) => [q.cue, q.text])).toEqual([["表示", "并不认为，两国会走向冲突。"]]);
+  });
+
   it("reads Traditional Chinese cues", () => {
     const set = extractQuotes(article("zh-Hant", "國防院國家安全研究所所長李哲全指出，美國的「印太戰略」強調台灣的角色。他說，美中競爭對立激化。"));
     expect(saidBy(set)).toEqual([
@@ -173,6 +178,20 @@ describe("extractQuotes — English", () => {
       article("en", "Supporters are targeting Muslims, according to Myat Thu of Myanmar Tech Accountability, a monitoring firm."),
     );
     expect(saidBy(set)).toEqual([["Myat Thu", "indirect", "Supporters are targeting Muslims"]]);
+  });
+
+  it("finds reporting verbs as whole words, in any case, including two-word verbs", () => {
+    const set = extractQuotes(
+      article(
+        "en",
+        "Those sayings are unsaid. Mr Perry POINTED OUT that the port was empty. The fishermen are angry, Mr Perry Says.",
+      ),
+    );
+    expect(saidBy(set)).toEqual([
+      ["Perry", "indirect", "the port was empty"],
+      ["Perry", "indirect", "The fishermen are angry"],
+    ]);
+    expect(set.quotes.map((q) => q.cue)).toEqual(["POINTED OUT", "Says"]);
   });
 
   it("keeps unnamed sources out of the experts", () => {

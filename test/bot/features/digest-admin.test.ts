@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryArticleStore, createMemorySubscriberStore } from "../../../digest/index.js";
 import { createMemoryOutbox } from "../../../digest/store/memory-outbox.js";
 import type { BotContext, UiLang } from "../../../bot/context.js";
-import { runDigestJob, type DigestJobDeps } from "../../../bot/digest-job.js";
+import { defaultTranslate, runDigestJob, type DigestJobDeps } from "../../../bot/digest-job.js";
 import { digestAdminFeature, digestStatusLines } from "../../../bot/features/digest-admin.js";
 import { createI18n } from "../../../bot/i18n.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../../../bot/emulator/index.js";
@@ -96,6 +96,7 @@ describe("digestStatusLines", () => {
       lastRun: { at: Date.UTC(2026, 0, 2, 8), report },
       nextRunAt: Date.UTC(2026, 0, 3, 8),
       formatTime: (ms) => new Date(ms).toISOString().slice(0, 16),
+      t: defaultTranslate("en"),
     });
     expect(lines).toEqual([
       "Outbox: 1 pending, 0 sending, 1 sent, 0 failed",

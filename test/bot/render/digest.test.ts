@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { composeDigest } from "../../../digest/compose.js";
 import { renderDigest } from "../../../bot/render/digest.js";
-import { DIGEST_STRINGS } from "../../../bot/render/digest-strings.js";
+import { defaultTranslate } from "../../../bot/digest-job.js";
 import { decodeAction, MAX_CALLBACK_DATA_BYTES } from "../../../bot/views/callback-data.js";
 import { checkEntities, checkReplyMarkup, formatText, MAX_INLINE_BUTTONS } from "../../../bot/emulator/index.js";
 import { MESSAGE_LIMIT } from "../../../bot/render.js";
@@ -19,7 +19,7 @@ describe("renderDigest", () => {
     for (const max of [3, 10, 50]) {
       it(`${lang}, up to ${max} items: valid messages holding every item once`, () => {
         const digest = composeDigest(corpusStored(), { now: NOW, tz: "Asia/Taipei", max })!;
-        const { messages } = renderDigest(digest, lang);
+        const { messages } = renderDigest(digest, defaultTranslate(lang));
         expect(messages.length).toBeGreaterThan(0);
         for (const message of messages) {
           expect(message.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
@@ -31,11 +31,11 @@ describe("renderDigest", () => {
           }
         }
         const all = messages.map((m) => m.text).join("\n\n");
-        expect(messages[0]!.text.startsWith(DIGEST_STRINGS[lang].header(digest.header.date, digest.header.count))).toBe(true);
+        expect(messages[0]!.text.startsWith(defaultTranslate(lang)("digest-header", { date: digest.header.date, count: digest.header.count }))).toBe(true);
         // Items numbered 1..n, each once, in the digest's order.
         const numbers = [...all.matchAll(/^(\d+)\. /gmu)].map((m) => Number(m[1]));
         expect(numbers).toEqual(digest.items.map((_, i) => i + 1));
-        if (digest.more > 0) expect(messages.at(-1)!.text.endsWith(DIGEST_STRINGS[lang].more(digest.more))).toBe(true);
+        if (digest.more > 0) expect(messages.at(-1)!.text.endsWith(defaultTranslate(lang)("digest-more", { count: digest.more }))).toBe(true);
         else expect(all).not.toContain("/latest");
 
         // Buttons: full text for each item, quotes for each item with a quote; data the bot decodes.
@@ -58,7 +58,7 @@ describe("renderDigest", () => {
 
   it("links the title, shows outlet and local time, and the quote with name and role", () => {
     const digest = composeDigest(corpusStored(), { now: NOW, tz: "Asia/Taipei", max: 50 })!;
-    const { messages } = renderDigest(digest, "en");
+    const { messages } = renderDigest(digest, defaultTranslate("en"));
     const item = digest.items.find((i) => i.quote && i.quote.role !== "")!;
     expect(item).toBeDefined();
     const message = messages.find((m) => m.text.includes(item.quote!.speaker) && m.text.includes(item.title.slice(0, 30)))!;
@@ -73,8 +73,8 @@ describe("renderDigest", () => {
 
   it("usually fits ten items in one or two messages", () => {
     const digest = composeDigest(corpusStored().slice(0, 10), { now: NOW, tz: "UTC", max: 10 })!;
-    expect(renderDigest(digest, "zh").messages.length).toBeLessThanOrEqual(2);
+    expect(renderDigest(digest, defaultTranslate("zh")).messages.length).toBeLessThanOrEqual(2);
     const three = composeDigest(corpusStored().slice(0, 3), { now: NOW, tz: "UTC", max: 10 })!;
-    expect(renderDigest(three, "zh").messages).toHaveLength(1);
+    expect(renderDigest(three, defaultTranslate("zh")).messages).toHaveLength(1);
   });
 });
