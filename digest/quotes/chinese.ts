@@ -8,10 +8,10 @@ import { ZH_CUES, ZH_DIRECT_CUES, ZH_WEAK_CUES, withTraditional } from "./zh-lex
 import { looksLikeName, parseZhSubject, titledName } from "./zh-subject.js";
 
 interface CueTables {
-  /** Cue words by their first character, longest first: candidates for a match at one position. */
-  byFirst: Map<number, string[]>;
-  /** Non-zero for the first character of some cue: most characters are skipped with one load. */
-  firstChar: Uint8Array;
+  /** Cue words sharing a first character, longest first: the candidates at one position. */
+  groups: string[][];
+  /** 1 + index into `groups` for the first character of some cue, else 0: one load per character. */
+  firstChar: Uint16Array;
   direct: Set<string>;
   weak: Set<string>;
 }
@@ -19,16 +19,14 @@ let cueTables: CueTables | undefined;
 
 function cues(): CueTables {
   if (cueTables) return cueTables;
-  const byFirst = new Map<number, string[]>();
-  const firstChar = new Uint8Array(0x10000);
+  const groups: string[][] = [];
+  const firstChar = new Uint16Array(0x10000);
   for (const w of withTraditional(ZH_CUES)) {
     const c = w.charCodeAt(0);
-    firstChar[c] = 1;
-    const list = byFirst.get(c);
-    if (list === undefined) byFirst.set(c, [w]);
-    else list.push(w);
+    if (firstChar[c] === 0) firstChar[c] = groups.push([]);
+    groups[firstChar[c]! - 1]!.push(w);
   }
-  cueTables = { byFirst, firstChar, direct: new Set(withTraditional(ZH_DIRECT_CUES)), weak: new Set(withTraditional(ZH_WEAK_CUES)) };
+  cueTables = { groups, firstChar, direct: new Set(withTraditional(ZH_DIRECT_CUES)), weak: new Set(withTraditional(ZH_WEAK_CUES)) };
   return cueTables;
 }
 
@@ -55,9 +53,9 @@ interface CueMatch {
 function nextCue(tb: CueTables, masked: string, from: number): CueMatch | null {
   const n = masked.length;
   for (let i = from; i < n; i++) {
-    const code = masked.charCodeAt(i);
-    if (tb.firstChar[code] === 0) continue;
-    const list = tb.byFirst.get(code)!;
+    const group = tb.firstChar[masked.charCodeAt(i)]!;
+    if (group === 0) continue;
+    const list = tb.groups[group - 1]!;
     let verb: string | undefined;
     for (const w of list) {
       if (masked.startsWith(w, i)) {

@@ -17,7 +17,7 @@ interface SubjectTables {
   titles: string[];
   titleSet: Set<string>;
   /** Longest title ending in each character: positions no title ends at are skipped with one lookup. */
-  titleLast: Map<number, number>;
+  titleLast: Uint8Array;
   suffixes: string[];
   orgEndings: string[];
   unnamed: string[];
@@ -28,11 +28,12 @@ interface SubjectTables {
 
 let tables: SubjectTables | undefined;
 
-function longestByLastChar(words: readonly string[]): Map<number, number> {
-  const out = new Map<number, number>();
+/** For each character code, the length of the longest word ending in it (0: none). */
+function longestByLastChar(words: readonly string[]): Uint8Array {
+  const out = new Uint8Array(0x10000);
   for (const w of words) {
     const c = w.charCodeAt(w.length - 1);
-    out.set(c, Math.max(out.get(c) ?? 0, w.length));
+    out[c] = Math.max(out[c]!, Math.min(255, w.length));
   }
   return out;
 }
@@ -116,19 +117,14 @@ function stripHead(s: string): string {
 }
 
 /** Longest adverb ending in each character: most chunks end in none, and are rejected with one lookup. */
-let adverbMaxByLast: Map<number, number> | undefined;
+let adverbMaxByLast: Uint8Array | undefined;
 
 function stripAdverb(s: string): string {
   const { adverbs } = t();
-  if (adverbMaxByLast === undefined) {
-    adverbMaxByLast = new Map();
-    for (const w of adverbs) {
-      const c = w.charCodeAt(w.length - 1);
-      adverbMaxByLast.set(c, Math.max(adverbMaxByLast.get(c) ?? 0, w.length));
-    }
-  }
-  const max = adverbMaxByLast.get(s.charCodeAt(s.length - 1));
-  if (max === undefined) return s;
+  adverbMaxByLast ??= longestByLastChar([...adverbs]);
+  if (s.length === 0) return s;
+  const max = adverbMaxByLast[s.charCodeAt(s.length - 1)]!;
+  if (max === 0) return s;
   for (let len = Math.min(max, s.length); len >= 1; len--) if (adverbs.has(s.slice(s.length - len))) return s.slice(0, s.length - len);
   return s;
 }
@@ -258,8 +254,8 @@ function containsAny(s: string, list: readonly string[]): boolean {
 function lastTitle(s: string): { start: number; end: number } | null {
   const { titleSet, titleLast } = t();
   for (let end = s.length; end > 0; end--) {
-    const max = titleLast.get(s.charCodeAt(end - 1));
-    if (max === undefined) continue;
+    const max = titleLast[s.charCodeAt(end - 1)]!;
+    if (max === 0) continue;
     for (let len = Math.min(max, end); len >= 1; len--) {
       if (titleSet.has(s.slice(end - len, end))) return { start: end - len, end };
     }
@@ -285,8 +281,8 @@ function tailName(s: string): string | null {
 export function titledName(clause: string): SubjectRef | null {
   const { titleSet, titleLast } = t();
   for (let end = 1; end < clause.length; end++) {
-    const max = titleLast.get(clause.charCodeAt(end - 1));
-    if (max === undefined) continue;
+    const max = titleLast[clause.charCodeAt(end - 1)]!;
+    if (max === 0) continue;
     for (let len = Math.min(max, end); len >= 2; len--) {
       if (!titleSet.has(clause.slice(end - len, end))) continue;
       for (const n of [3, 2]) {

@@ -2,7 +2,16 @@
  * Identity of an article: a short id from its URL, and a hash of its content to tell an edited
  * file from an unchanged one.
  */
-import { hash } from "node:crypto";
+import * as crypto from "node:crypto";
+
+/**
+ * SHA-256 as hex. The one-shot crypto.hash (Node 20.12+) skips building a Hash object; older
+ * Node 20 releases (package.json allows them) lack it, hence the namespace import and fallback.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text, "utf8").digest("hex");
 
 const ID_LENGTH = 8;
 const ID_SPACE = 36 ** ID_LENGTH;
@@ -13,13 +22,13 @@ const ID_SPACE = 36 ** ID_LENGTH;
  * ids are evenly spread (the modulo bias is under 1 %).
  */
 export function articleId(url: string): string {
-  // One-shot crypto.hash skips the Hash object; 12 hex digits are the digest's first 48 bits.
-  const leading48Bits = Number.parseInt(hash("sha256", url, "hex").slice(0, 12), 16);
+  // 12 hex digits are the digest's first 48 bits.
+  const leading48Bits = Number.parseInt(sha256Hex(url).slice(0, 12), 16);
   return (leading48Bits % ID_SPACE).toString(36).padStart(ID_LENGTH, "0");
 }
 
 /** SHA-256 hex over what a reader sees: title, URL, publication time and the blocks' text. */
 export function contentHash(title: string, url: string, publishedAt: number, blockTexts: readonly string[]): string {
   // NUL keeps the fields apart: decodeSeedText removes control characters, so no text holds one.
-  return hash("sha256", `${title}\u0000${url}\u0000${publishedAt}\u0000${blockTexts.join("\u0000")}`, "hex");
+  return sha256Hex(`${title}\u0000${url}\u0000${publishedAt}\u0000${blockTexts.join("\u0000")}`);
 }

@@ -1,9 +1,10 @@
 /**
- * htmlparser2's Tokenizer, made to skip plain text with `indexOf` instead of stepping through it
- * one character at a time. Its events are exactly the stock tokenizer's: in text and in quoted
- * attribute values, the stock state functions do nothing for a character that is not `<`, `&`
- * or the closing quote, so jumping to the next such character changes nothing but the time
- * taken. Article bodies are mostly text, and this was the parser's biggest cost.
+ * htmlparser2's Tokenizer, made to skip runs of characters it would only step over: text up to
+ * the next `<` or `&`, a quoted attribute value up to its quote or `&` (both with `indexOf`),
+ * and tag and attribute names up to their end. Its events are exactly the stock tokenizer's: in
+ * those states the stock state functions do nothing for any other character, so jumping to the
+ * next one that matters changes nothing but the time taken. Article bodies are mostly text, and
+ * stepping through it was the parser's biggest cost.
  *
  * The stock state functions are private in the typings; they are reached through the prototype.
  * If a future htmlparser2 renames them, the overrides are not installed and the stock

@@ -244,11 +244,10 @@ describe("QuoteIndex over the gold corpus", () => {
     expect(miss.suggestions).toContain("曹良铉");
   });
 
-  it("returns nothing, fast, for a query too long to be a name or topic", () => {
+  // Speed is the benchmark's business (test/bench/quote-index.bench.ts): here, only the answer.
+  it("returns nothing for a query too long to be a name or topic", () => {
     for (const q of ["曹".repeat(5000), "a ".repeat(2500), "what did " + "x".repeat(4990) + " say"]) {
-      const started = performance.now();
       expect(index.search(q, { limit: 10 })).toEqual({ total: 0, hits: [], match: null, suggestions: [] });
-      expect(performance.now() - started).toBeLessThan(20);
     }
     expect(index.search("曹".repeat(MAX_QUERY_LENGTH), { limit: 10 }).total).toBe(0);
   });

@@ -162,8 +162,6 @@ describe("SQLite Outbox on disk", () => {
     );
     expect(claimed).toBe(1000);
     expect(stats.sent).toBe(100_000);
-    expect(enqueueMs).toBeLessThan(20_000);
-    expect(claimMs).toBeLessThan(50);
     db.close();
   }, 120_000);
 });
