@@ -6,32 +6,22 @@
  * A file that cannot be read or parsed becomes an entry with `error` and the others go on; the
  * exit code is 1 only when no file could be read.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import {
-  createQuoteIndex,
-  extractQuotes,
-  indexedArticleOf,
-  parseArticle,
-  type Article,
-  type QuoteSet,
-} from "../../digest/index.js";
+import { createQuoteIndex, indexedArticleOf } from "../../digest/index.js";
+import { readArticleFile, type ArticleWithQuotes } from "../article-file.js";
 import { runCli } from "./run-cli.js";
 
 const USAGE = 'usage: quotes [--query "<q>" [--limit N] [--offset N]] <file...>';
 
-interface Parsed {
+interface Parsed extends ArticleWithQuotes {
   file: string;
-  article: Article;
-  quotes: QuoteSet;
 }
 
 type Outcome = Parsed | { file: string; error: string };
 
 function readOne(file: string): Outcome {
   try {
-    const article = parseArticle(readFileSync(file), file);
-    return { file, article, quotes: extractQuotes(article) };
+    return { file, ...readArticleFile(file) };
   } catch (error) {
     return { file, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }

@@ -30,76 +30,74 @@ afterAll(async () => {
 const configFor = (dataDir: string, apiRoot = emulator.apiRoot) =>
   loadConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, SEEDS_DIR: seeds.dir, DATA_DIR: dataDir });
 
+/** Runs `body` with a fresh temp data folder that is removed afterwards, also when `body` fails. */
+async function withDataDir(prefix: string, body: (dataDir: string) => void | Promise<void>): Promise<void> {
+  const data = tempDir(prefix);
+  try {
+    await body(data.dir);
+  } finally {
+    data.remove();
+  }
+}
+
 describe("start", () => {
   it("ingests new files once; a restart reads nothing again and still knows every article", async () => {
-    const data = tempDir("app-data");
-    try {
-      const first = createApp({ config: configFor(data.dir), logger: createLogger("silent"), transport: "none" });
+    await withDataDir("app-data", async (dataDir) => {
+      const first = createApp({ config: configFor(dataDir), logger: createLogger("silent"), transport: "none" });
       await first.start();
       expect(first.deps.lastIngest()).toMatchObject({ files: 3, added: 3, updated: 0, failed: 0 });
       expect(first.deps.quotes.stats().articles).toBe(3);
       await first.stop();
 
-      const second = createApp({ config: configFor(data.dir), logger: createLogger("silent"), transport: "none" });
+      const second = createApp({ config: configFor(dataDir), logger: createLogger("silent"), transport: "none" });
       await second.start();
       expect(second.deps.lastIngest()).toMatchObject({ files: 3, added: 0, updated: 0 });
       expect(second.deps.quotes.stats().articles).toBe(3);
       expect(second.deps.quotes.search("曹良铉", { limit: 1 }).total).toBeGreaterThan(0);
       expect(second.deps.search.size()).toBe(3);
       await second.stop();
-    } finally {
-      data.remove();
-    }
+    });
   }, 60_000);
 
   it("extracts quotes for articles stored without them (by the ingest CLI)", async () => {
-    const data = tempDir("app-cli-data");
-    try {
-      const storage = openStorage({ dataDir: data.dir });
+    await withDataDir("app-cli-data", async (dataDir) => {
+      const storage = openStorage({ dataDir });
       await ingest({ seedsDir: seeds.dir, store: storage.articles, fileIndex: storage.seedFiles, now: 1 });
       const quotes = createQuoteIndex();
       expect(await loadIndexes(storage.articles, quotes, createArticleSearch())).toBe(3);
       expect(quotes.search("Yanghyeon Jo", { limit: 1 }).total).toBeGreaterThan(0);
       await storage.close();
-    } finally {
-      data.remove();
-    }
+    });
   }, 60_000);
 
   it("fails with a readable error naming the Bot API root when it does not answer", async () => {
-    const data = tempDir("app-down-data");
-    try {
+    await withDataDir("app-down-data", async (dataDir) => {
       const app = createApp({
-        config: configFor(data.dir, "http://127.0.0.1:9"),
+        config: configFor(dataDir, "http://127.0.0.1:9"),
         logger: createLogger("silent"),
         transport: "none",
         startTimeoutMs: 1000,
-      });
-      const started = Date.now();
-      const error = await app.start().then(() => null, (e: unknown) => e);
-      expect(error).toBeInstanceOf(AppStartError);
-      expect((error as Error).message).toContain("getMe at http://127.0.0.1:9");
-      expect((error as Error).message).not.toContain(TOKEN.split(":")[1]);
-      expect(Date.now() - started).toBeLessThan(10_000);
-      await app.stop();
-    } finally {
-      data.remove();
-    }
+    });
+    const started = Date.now();
+    const error = await app.start().then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(AppStartError);
+    expect((error as Error).message).toContain("getMe at http://127.0.0.1:9");
+    expect((error as Error).message).not.toContain(TOKEN.split(":")[1]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await app.stop();
+    });
   }, 30_000);
 
   it.each([
     [{ cron: "61 * * * *", tz: "UTC" }, /DIGEST_CRON="61 \* \* \* \*" cannot be used/],
     [{ cron: "0 8 * * *", tz: "Mars/Olympus" }, /DIGEST_TZ="Mars\/Olympus" cannot be used: it is not an IANA time zone/],
-  ])("refuses a digest schedule that cannot run (%o), before opening the store", (digest, message) => {
-    const data = tempDir("app-cron-data");
-    try {
-      const config = configFor(join(data.dir, "never"));
+  ])("refuses a digest schedule that cannot run (%o), before opening the store", async (digest, message) => {
+    await withDataDir("app-cron-data", async (dataDir) => {
+      const config = configFor(join(dataDir, "never"));
       const attempt = () => createApp({ config: { ...config, digest: { ...config.digest, ...digest } }, logger: createLogger("silent") });
       expect(attempt).toThrow(AppStartError);
       expect(attempt).toThrow(message);
-      expect(existsSync(join(data.dir, "never"))).toBe(false);
-    } finally {
-      data.remove();
-    }
+      expect(existsSync(join(dataDir, "never"))).toBe(false);
+    });
   });
 });

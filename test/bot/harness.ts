@@ -4,7 +4,7 @@
  * emulator's strict validators: a reply Telegram would refuse comes back as its 400 and is listed
  * in `violations`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Transformer } from "grammy";
 import type { Message, Update, UserFromGetMe } from "grammy/types";
@@ -12,12 +12,9 @@ import {
   createMemoryArticleStore,
   createMemorySubscriberStore,
   createQuoteIndex,
-  extractQuotes,
   indexedArticleOf,
-  parseArticle,
-  type Article,
-  type QuoteSet,
 } from "../../digest/index.js";
+import { readArticleFile, type ArticleWithQuotes } from "../../bot/article-file.js";
 import { createArticleSearch } from "../../bot/article-search.js";
 import type { BotDeps, UiLang, UserPrefs } from "../../bot/context.js";
 import { createBot } from "../../bot/create-bot.js";
@@ -50,15 +47,12 @@ export interface RecordedCall {
 type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } };
 
 /** Parsed corpus articles with their extracted quotes (parsed once per test file). */
-let corpusCache: Array<{ article: Article; quotes: QuoteSet }> | undefined;
-export function corpusArticles(): Array<{ article: Article; quotes: QuoteSet }> {
+let corpusCache: ArticleWithQuotes[] | undefined;
+export function corpusArticles(): ArticleWithQuotes[] {
   corpusCache ??= readdirSync(CORPUS_DIR)
     .filter((f) => f.endsWith(".txt"))
     .sort()
-    .map((file) => {
-      const article = parseArticle(readFileSync(join(CORPUS_DIR, file)), file);
-      return { article, quotes: extractQuotes(article) };
-    });
+    .map((file) => readArticleFile(join(CORPUS_DIR, file), file));
   return corpusCache;
 }
 
@@ -98,7 +92,7 @@ export interface UserOptions {
 }
 
 export async function createHarness(options: {
-  articles?: Array<{ article: Article; quotes: QuoteSet }>;
+  articles?: ArticleWithQuotes[];
   adminIds?: number[];
   tz?: string;
   rateLimit?: { limit: number; timeFrameMs: number };

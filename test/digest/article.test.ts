@@ -249,10 +249,12 @@ describe("parseArticle accepts the variants real files hold", () => {
       "</div>",
     ].join("\n");
     const article = parseArticle(text, "fm.md");
-    expect(article.title).toBe("链接标题");
-    expect(article.source).toBe("美国之音");
-    expect(article.publishedAt).toBe(Date.parse("2020-08-04T05:34:36Z"));
-    expect(article.archivedAt).toBe(1596519684000);
+    expect(article).toMatchObject({
+      title: "链接标题",
+      source: "美国之音",
+      publishedAt: Date.parse("2020-08-04T05:34:36Z"),
+      archivedAt: 1596519684000,
+    });
     expect(article.blocks.map((b) => b.text)).toEqual(["第一段。", "第二段。"]);
   });
 
@@ -320,10 +322,12 @@ describe("parseArticle accepts the variants real files hold", () => {
       "</article>",
     ].join("\n");
     const article = parseArticle(text, "page.md");
-    expect(article.title).toBe("页面标题");
-    expect(article.url).toBe("https://nei.st/medium/initium/page");
-    expect(article.archivedAt).toBeNull();
-    expect(article.publishedAt).toBe(Date.parse("2020-02-20T13:24:26Z"));
+    expect(article).toMatchObject({
+      title: "页面标题",
+      url: "https://nei.st/medium/initium/page",
+      archivedAt: null,
+      publishedAt: Date.parse("2020-02-20T13:24:26Z"),
+    });
     expect(article.image).toEqual({ url: "https://cdn.example/lead.jpg", caption: "图片说明" });
     expect(article.blocks.map((b) => [b.kind, b.text])).toEqual([
       ["paragraph", "第一段。"],

@@ -1,6 +1,5 @@
-import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseGold, type GoldFile } from "../../digest/gold.js";
+import type { GoldFile } from "../../digest/gold.js";
 import {
   coverage,
   goldIndexedArticle,
@@ -10,12 +9,9 @@ import {
   type LookupCase,
 } from "../../digest/lookup-eval.js";
 import type { Article, QuoteSet } from "../../digest/types.js";
+import { corpusGolds } from "../helpers/gold.js";
 
-const corpus = new URL("../../../shared/corpus/", import.meta.url);
-const golds: GoldFile[] = readdirSync(corpus)
-  .filter((f) => f.endsWith(".json"))
-  .sort()
-  .map((f) => parseGold(JSON.parse(readFileSync(new URL(f, corpus), "utf8")), f));
+const golds = corpusGolds();
 
 /** Article metadata from the gold file; no blocks, so coverage falls back to the common substring. */
 function articleOf(gold: GoldFile): Article {

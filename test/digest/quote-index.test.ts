@@ -1,7 +1,6 @@
-import { readFileSync, readdirSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseGold, type GoldFile } from "../../digest/gold.js";
+import type { GoldFile } from "../../digest/gold.js";
 import { goldIndexedArticle, goldToQuoteSet } from "../../digest/lookup-eval.js";
 import { normalizeName, toTraditional } from "../../digest/names.js";
 import {
@@ -13,12 +12,9 @@ import {
   type QuoteIndex,
 } from "../../digest/quote-index.js";
 import type { QuoteSet } from "../../digest/types.js";
+import { corpusGolds } from "../helpers/gold.js";
 
-const corpus = new URL("../../../shared/corpus/", import.meta.url);
-const golds: GoldFile[] = readdirSync(corpus)
-  .filter((f) => f.endsWith(".json"))
-  .sort()
-  .map((f) => parseGold(JSON.parse(readFileSync(new URL(f, corpus), "utf8")), f));
+const golds = corpusGolds();
 const gold = (file: string): GoldFile => {
   const g = golds.find((x) => x.file.startsWith(file));
   if (!g) throw new Error(`no gold file ${file}`);

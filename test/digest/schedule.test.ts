@@ -24,12 +24,16 @@ function memoryLog() {
   return { lines, logger: { info: at("info"), warn: at("warn"), error: at("error") } };
 }
 
+/** A tracked schedule that ticks every second (UTC) and logs into `lines`. */
+function everySecond<T>(run: (at: number) => Promise<T>) {
+  const { lines, logger } = memoryLog();
+  return { lines, schedule: track(createDigestSchedule({ cron: "* * * * * *", tz: "UTC", logger, run })) };
+}
+
 describe("createDigestSchedule", () => {
   it("fires every tick of a seconds-field expression and reports each run", async () => {
     const fired: number[] = [];
-    const schedule = track(
-      createDigestSchedule({ cron: "* * * * * *", tz: "UTC", run: async (at) => void fired.push(at) }),
-    );
+    const { schedule } = everySecond(async (at) => void fired.push(at));
     expect(schedule.nextRunAt()).toBe(null);
     await schedule.start();
     const next = schedule.nextRunAt();
@@ -53,22 +57,14 @@ describe("createDigestSchedule", () => {
     let running = 0;
     let maxRunning = 0;
     let runs = 0;
-    const { lines, logger } = memoryLog();
-    const schedule = track(
-      createDigestSchedule({
-        cron: "* * * * * *",
-        tz: "UTC",
-        logger,
-        run: async () => {
-          running += 1;
-          runs += 1;
-          maxRunning = Math.max(maxRunning, running);
-          await sleep(2200);
-          running -= 1;
-          return runs;
-        },
-      }),
-    );
+    const { lines, schedule } = everySecond(async () => {
+      running += 1;
+      runs += 1;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(2200);
+      running -= 1;
+      return runs;
+    });
     await schedule.start();
     // An admin's /digest starts a run; the ticks during it must not start another.
     const manual = schedule.runNow();
@@ -85,19 +81,11 @@ describe("createDigestSchedule", () => {
 
   it("keeps ticking after a failed run and records the failure", async () => {
     let calls = 0;
-    const { lines, logger } = memoryLog();
-    const schedule = track(
-      createDigestSchedule({
-        cron: "* * * * * *",
-        tz: "UTC",
-        logger,
-        run: async () => {
-          calls += 1;
-          if (calls === 1) throw new Error("seeds folder vanished");
-          return calls;
-        },
-      }),
-    );
+    const { lines, schedule } = everySecond(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error("seeds folder vanished");
+      return calls;
+    });
     const first = await schedule.runNow();
     expect(first).toMatchObject({ busy: false, run: { error: { message: "seeds folder vanished" } } });
     expect(lines.find((l) => l.level === "error")?.msg).toBe("digest run failed");

@@ -3,56 +3,44 @@
  * long polling through TELEGRAM_API_ROOT — against the strict Bot API emulator, checked as a user
  * sees it. Every run must end with zero emulator violations and zero ignored retry_after.
  */
-import { copyFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InlineKeyboardMarkup, Message } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../../bot/app.js";
-import { loadConfig } from "../../../bot/config.js";
-import { startBotApiEmulator, type BotApiEmulator } from "../../../bot/emulator/index.js";
+import type { App } from "../../../bot/app.js";
+import type { BotApiEmulator } from "../../../bot/emulator/index.js";
 import { createLogger } from "../../../bot/logger.js";
 import { parseArticle, type Article } from "../../../digest/index.js";
-import { CORPUS_DIR, tempDir } from "../../helpers/corpus.js";
+import { CORPUS_DIR } from "../../helpers/corpus.js";
+import { startRunningApp, type RunningApp } from "./running-app.js";
 
 const SEEDS = ["seed.txt", "zh_045.txt", "zh_046.txt", "en_009.txt", "zh_001.txt"];
 const TOKEN = "123456789:AAE-end-to-end-token-0123456789abcdef";
 
+let running: RunningApp;
 let emulator: BotApiEmulator;
 let app: App;
-const dirs: Array<{ remove: () => void }> = [];
 const handled = new Set<number>();
 const logLines: string[] = [];
 let articles: Article[];
-let config: ReturnType<typeof loadConfig>;
-let logger: ReturnType<typeof createLogger>;
 
 beforeAll(async () => {
-  emulator = await startBotApiEmulator();
-  const seeds = tempDir("e2e-seeds");
-  const data = tempDir("e2e-data");
-  dirs.push(seeds, data);
-  for (const file of SEEDS) copyFileSync(join(CORPUS_DIR, file), join(seeds.dir, file));
   articles = SEEDS.map((file) => parseArticle(readFileSync(join(CORPUS_DIR, file)), file));
-  config = loadConfig({
-    BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: emulator.apiRoot,
-    SEEDS_DIR: seeds.dir,
-    DATA_DIR: data.dir,
-    DIGEST_TZ: "Asia/Shanghai",
-    ADMIN_IDS: "501",
-  });
-  logger = createLogger("info", {
+  const logger = createLogger("info", {
     write: (line: string) => logLines.push(line),
   } as unknown as NodeJS.WritableStream);
-  app = createApp({ config, logger, onUpdateHandled: (id) => handled.add(id) });
-  await app.start();
+  running = await startRunningApp({
+    name: "e2e",
+    token: TOKEN,
+    seeds: SEEDS,
+    env: { DIGEST_TZ: "Asia/Shanghai", ADMIN_IDS: "501" },
+    logger,
+    onUpdateHandled: (id) => handled.add(id),
+  });
+  ({ emulator, app } = running);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.close();
-  for (const dir of dirs) dir.remove();
-});
+afterAll(() => running?.close());
 
 /** The user writes; resolves with the bot's messages shown in that chat afterwards. */
 async function say(chatId: number, text: string, from?: { language_code?: string; first_name?: string }): Promise<Message[]> {
@@ -172,9 +160,7 @@ describe("things that go wrong", () => {
     const next = buttons(quotes!).find((b) => b.text === "Next ›")!;
     await say(chatId, "/lang zh");
     // Restart: same data, new process state.
-    await app.stop();
-    app = createApp({ config, logger, onUpdateHandled: (id) => handled.add(id) });
-    await app.start();
+    app = await running.restart();
     const answered = new Promise<string | undefined>((resolve) => {
       const off = emulator.onEvent((e) => {
         if (e.kind === "callbackAnswered" && e.chatId === chatId) {

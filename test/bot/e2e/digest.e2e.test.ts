@@ -9,11 +9,11 @@ import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Message } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../../bot/app.js";
-import { loadConfig } from "../../../bot/config.js";
-import { startBotApiEmulator, type BotApiEmulator } from "../../../bot/emulator/index.js";
+import type { App } from "../../../bot/app.js";
+import type { BotApiEmulator } from "../../../bot/emulator/index.js";
 import { createLogger } from "../../../bot/logger.js";
-import { CORPUS_DIR, tempDir } from "../../helpers/corpus.js";
+import { CORPUS_DIR } from "../../helpers/corpus.js";
+import { startRunningApp, type RunningApp } from "./running-app.js";
 
 const TOKEN = "333333333:AAE-digest-e2e-token-0123456789abcdef";
 const ADMIN = 3900;
@@ -27,37 +27,25 @@ const GONE = 3105;
 /** The digest job's lock name (bot/digest-job.ts): held by the test while files are copied. */
 const JOB_LOCK = "digest-job";
 
+let running: RunningApp;
 let emulator: BotApiEmulator;
 let app: App;
-const dirs: Array<{ remove: () => void }> = [];
 const handled = new Set<number>();
 let seedsDir: string;
 
 beforeAll(async () => {
-  emulator = await startBotApiEmulator();
-  const seeds = tempDir("digest-e2e-seeds");
-  const data = tempDir("digest-e2e-data");
-  dirs.push(seeds, data);
-  seedsDir = seeds.dir;
-  for (const file of FIRST_SEEDS) copyFileSync(join(CORPUS_DIR, file), join(seedsDir, file));
-  const config = loadConfig({
-    BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: emulator.apiRoot,
-    SEEDS_DIR: seedsDir,
-    DATA_DIR: data.dir,
-    DIGEST_CRON: "* * * * * *",
-    DIGEST_TZ: "Asia/Shanghai",
-    ADMIN_IDS: String(ADMIN),
+  running = await startRunningApp({
+    name: "digest-e2e",
+    token: TOKEN,
+    seeds: FIRST_SEEDS,
+    env: { DIGEST_CRON: "* * * * * *", DIGEST_TZ: "Asia/Shanghai", ADMIN_IDS: String(ADMIN) },
+    logger: createLogger("silent"),
+    onUpdateHandled: (id) => handled.add(id),
   });
-  app = createApp({ config, logger: createLogger("silent"), onUpdateHandled: (id) => handled.add(id) });
-  await app.start();
+  ({ emulator, app, seedsDir } = running);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.close();
-  for (const dir of dirs) dir.remove();
-});
+afterAll(() => running?.close());
 
 async function say(chatId: number, text: string): Promise<Message[]> {
   const before = emulator.hasChat(chatId) ? emulator.chat(chatId).messages.length : 0;

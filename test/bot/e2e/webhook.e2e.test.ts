@@ -3,21 +3,18 @@
  * and the emulator delivers updates there. A request without the right
  * X-Telegram-Bot-Api-Secret-Token gets 401 and reaches no handler.
  */
-import { copyFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createApp, type App } from "../../../bot/app.js";
-import { loadConfig } from "../../../bot/config.js";
-import { startBotApiEmulator, type BotApiEmulator } from "../../../bot/emulator/index.js";
+import type { App } from "../../../bot/app.js";
+import type { BotApiEmulator } from "../../../bot/emulator/index.js";
 import { createLogger } from "../../../bot/logger.js";
-import { CORPUS_DIR, tempDir } from "../../helpers/corpus.js";
+import { startRunningApp, type RunningApp } from "./running-app.js";
 
 const SECRET = "s3cret-webhook_token";
+let running: RunningApp;
 let emulator: BotApiEmulator;
 let app: App;
 let port: number;
-const dirs: Array<{ remove: () => void }> = [];
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -28,31 +25,23 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  emulator = await startBotApiEmulator();
-  const seeds = tempDir("webhook-seeds");
-  const data = tempDir("webhook-data");
-  dirs.push(seeds, data);
-  copyFileSync(join(CORPUS_DIR, "seed.txt"), join(seeds.dir, "seed.txt"));
   port = await freePort();
-  const config = loadConfig({
-    BOT_TOKEN: "987654321:AAE-webhook-test-token-0123456789abcd",
-    TELEGRAM_API_ROOT: emulator.apiRoot,
-    SEEDS_DIR: seeds.dir,
-    DATA_DIR: data.dir,
-    WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`,
-    WEBHOOK_SECRET: SECRET,
-    PORT: String(port),
-    LOG_LEVEL: "silent",
+  running = await startRunningApp({
+    name: "webhook",
+    token: "987654321:AAE-webhook-test-token-0123456789abcd",
+    seeds: ["seed.txt"],
+    env: {
+      WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`,
+      WEBHOOK_SECRET: SECRET,
+      PORT: String(port),
+      LOG_LEVEL: "silent",
+    },
+    logger: createLogger("silent"),
   });
-  app = createApp({ config, logger: createLogger("silent") });
-  await app.start();
+  ({ emulator, app } = running);
 }, 60_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.close();
-  for (const dir of dirs) dir.remove();
-});
+afterAll(() => running?.close());
 
 it("receives updates by webhook and answers them", async () => {
   expect(app.webhookAddress()?.port).toBe(port);

@@ -1,15 +1,12 @@
-import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMemoryLock } from "../../../digest/store/memory-lock.js";
 import { openSqlite } from "../../../digest/store/sqlite-db.js";
 import { createSqliteLock } from "../../../digest/store/sqlite-lock.js";
 import { tempDir } from "../../helpers/corpus.js";
 import { runLockContract } from "./lock.contract.js";
+import { startReadyGoChild, writeSqliteChildScript } from "./ready-go-child.js";
 
-const projectRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const temp = tempDir("digest-lock");
 afterAll(() => temp.remove());
 let dirCount = 0;
@@ -54,45 +51,18 @@ describe("SQLite Lock across connections and processes", () => {
     openSqlite({ dataDir }).close();
     const file = join(dataDir, "digest.sqlite");
     const script = join(temp.dir, "racer.mts");
-    const openUrl = new URL("../../../digest/store/sqlite-db.ts", import.meta.url).href;
-    const lockUrl = new URL("../../../digest/store/sqlite-lock.ts", import.meta.url).href;
-    // Each round r is a lock name; every process tries to take it at the same logical instant.
-    writeFileSync(
+    // Each round r is a lock name; every process tries to take it at the same logical instant
+    // (all racers start together on "go").
+    writeSqliteChildScript(
       script,
-      `import { openSqlite } from ${JSON.stringify(openUrl)};
-       import { createSqliteLock } from ${JSON.stringify(lockUrl)};
-       const [file, owner] = process.argv.slice(2) as [string, string];
-       const db = openSqlite({ file }, { busyTimeoutMs: 20_000 });
-       const lock = createSqliteLock(db);
-       // Ready, then wait for the parent's "go", so that all racers start together.
-       process.stdout.write("ready\\n");
-       await new Promise((resolve) => process.stdin.once("data", resolve));
-       const won: number[] = [];
-       for (let round = 0; round < ${ROUNDS}; round++) if (await lock.acquire("round-" + round, owner, 60_000, ${T0})) won.push(round);
-       db.close();
-       process.stdout.write(JSON.stringify(won) + "\\n");
-       process.exit(0);`,
+      { module: "sqlite-lock.ts", factory: "createSqliteLock", as: "lock" },
+      `const won: number[] = [];
+       for (let round = 0; round < ${ROUNDS}; round++) if (await lock.acquire("round-" + round, name, 60_000, ${T0})) won.push(round);`,
+      "won",
     );
-    const racers = ["p1", "p2", "p3"].map((owner) => {
-      const child = spawn(process.execPath, ["--import", "tsx", script, file, owner], { cwd: projectRoot });
-      let out = "";
-      let err = "";
-      let markReady: () => void = () => {};
-      const ready = new Promise<void>((resolve) => (markReady = resolve));
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.startsWith("ready\n")) markReady();
-      });
-      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-      const done = new Promise<number[]>((resolve, reject) =>
-        child.on("exit", (code) =>
-          code === 0 ? resolve(JSON.parse(out.slice("ready\n".length)) as number[]) : reject(new Error(`${owner}: ${err}`)),
-        ),
-      );
-      return { child, ready, done };
-    });
+    const racers = ["p1", "p2", "p3"].map((owner) => startReadyGoChild<number[]>(script, [file, owner], owner));
     await Promise.all(racers.map((r) => r.ready));
-    for (const r of racers) r.child.stdin.write("go\n");
+    for (const r of racers) r.go();
     const wins = await Promise.all(racers.map((r) => r.done));
     const all = wins.flat().sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: ROUNDS }, (_, i) => i));

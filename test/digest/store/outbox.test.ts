@@ -1,7 +1,5 @@
-import { spawn } from "node:child_process";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMemoryOutbox } from "../../../digest/store/memory-outbox.js";
 import { createMemorySubscriberStore } from "../../../digest/store/memory-subscribers.js";
@@ -12,8 +10,8 @@ import { StoredDataError } from "../../../digest/store/errors.js";
 import { tempDir } from "../../helpers/corpus.js";
 import { runOutboxContract, samplePayload } from "./outbox.contract.js";
 import type { OutboxFixture } from "./outbox.contract.js";
+import { startReadyGoChild, writeSqliteChildScript } from "./ready-go-child.js";
 
-const projectRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const temp = tempDir("digest-outbox");
 afterAll(() => temp.remove());
 let dirCount = 0;
@@ -170,54 +168,26 @@ describe("two processes claiming from one SQLite file", () => {
   /** A child process that claims and acks batches until the outbox is empty, then prints what it got. */
   function writeClaimer(): string {
     const script = join(temp.dir, "claimer.mts");
-    const openUrl = new URL("../../../digest/store/sqlite-db.ts", import.meta.url).href;
-    const outboxUrl = new URL("../../../digest/store/sqlite-outbox.ts", import.meta.url).href;
-    writeFileSync(
+    // Claims overlap: both claimers start together on "go".
+    writeSqliteChildScript(
       script,
-      `import { openSqlite } from ${JSON.stringify(openUrl)};
-       import { createSqliteOutbox } from ${JSON.stringify(outboxUrl)};
-       const [file, worker] = process.argv.slice(2) as [string, string];
-       const db = openSqlite({ file }, { busyTimeoutMs: 20_000 });
-       const outbox = createSqliteOutbox(db);
-       // Ready, then wait for the parent's "go", so that the claims really overlap.
-       process.stdout.write("ready\\n");
-       await new Promise((resolve) => process.stdin.once("data", resolve));
-       const got: number[] = [];
+      { module: "sqlite-outbox.ts", factory: "createSqliteOutbox", as: "outbox" },
+      `const got: number[] = [];
        for (;;) {
-         const batch = await outbox.claim(worker, 7, 600_000, Date.now());
+         const batch = await outbox.claim(name, 7, 600_000, Date.now());
          if (batch.length === 0) break;
          for (const item of batch) got.push(item.id);
-         if ((await outbox.ack(batch.map((i) => i.id), worker)) !== batch.length) throw new Error("ack refused");
+         if ((await outbox.ack(batch.map((i) => i.id), name)) !== batch.length) throw new Error("ack refused");
          // A pause like a real send's, so that on a loaded machine one process cannot drain it all alone.
          await new Promise((resolve) => setTimeout(resolve, 1));
-       }
-       db.close();
-       process.stdout.write(JSON.stringify(got) + "\\n");
-       process.exit(0);`,
+       }`,
+      "got",
     );
     return script;
   }
 
   /** Starts a claimer; `ready` resolves once it has opened the file, `go()` lets it start. */
-  function start(script: string, file: string, worker: string) {
-    const child = spawn(process.execPath, ["--import", "tsx", script, file, worker], { cwd: projectRoot });
-    let out = "";
-    let err = "";
-    let markReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.startsWith("ready\n")) markReady();
-    });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    const done = new Promise<number[]>((resolve, reject) => {
-      child.on("error", reject);
-      child.on("exit", (code) =>
-        code === 0 ? resolve(JSON.parse(out.slice("ready\n".length)) as number[]) : reject(new Error(`${worker} exited ${code}: ${err}`)),
-      );
-    });
-    return { ready, done, go: () => child.stdin.write("go\n") };
-  }
+  const start = (script: string, file: string, worker: string) => startReadyGoChild<number[]>(script, [file, worker], worker);
 
   it("never hands the same item to both, and together they take every item once", async () => {
     const dataDir = freshDataDir();
