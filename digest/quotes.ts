@@ -16,8 +16,12 @@ type Speaker = { kind: "people"; records: PersonRecord[] } | { kind: "other"; la
 /** One anonymous person ("一位法律专家", "这位官员", "a senior official"): what "他"/"he" may mean. */
 const ONE_UNNAMED_PERSON = /(?:一位|一名|这位|這位|该|該|那位|此位|某|^a\s|^an\s|^one\s|^the\s)/iu;
 
+const HAN_CHARACTER = /[\u3400-\u9fff]/u;
+
 /** More Han characters than Latin words: read with the Chinese reader. */
 function isChineseText(text: string): boolean {
+  // English blocks (most of an English article) hold no Han character at all: one native scan.
+  if (!HAN_CHARACTER.test(text)) return false;
   let han = 0;
   let latinWords = 0;
   let inWord = false;

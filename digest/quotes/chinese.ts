@@ -47,17 +47,17 @@ interface CueMatch {
 
 /**
  * The next cue at or after `from`: negation? cue (说|道)?, leftmost first. A scan over first
- * characters with a table lookup, then a negation read backwards — no negation starts a cue, so
- * this finds exactly what the regex `(neg)?(cue)(说|道)?` would, at a fraction of the cost.
+ * characters with a table lookup (several times faster here than a pattern: alternations of Han
+ * words get no quick first-character check), then a negation read backwards — no negation starts
+ * a cue, so this finds exactly what `(neg)?(cue)(说|道)?` would.
  */
 function nextCue(tb: CueTables, masked: string, from: number): CueMatch | null {
   const n = masked.length;
   for (let i = from; i < n; i++) {
     const group = tb.firstChar[masked.charCodeAt(i)]!;
     if (group === 0) continue;
-    const list = tb.groups[group - 1]!;
     let verb: string | undefined;
-    for (const w of list) {
+    for (const w of tb.groups[group - 1]!) {
       if (masked.startsWith(w, i)) {
         verb = w;
         break;

@@ -91,11 +91,13 @@ interface NameShape {
   surname: string | null;
   /** Latin words to compare: the name's own, or for a Han name its romanised form's. */
   tokens: readonly string[];
+  lowerTokens: readonly string[];
 }
 
 function shape(name: string, romanized: string | null): NameShape {
   const isCjk = cjk(name);
   let lastKey: string | undefined;
+  const tokens = latinTokens(isCjk ? (romanized ?? "") : name);
   return {
     name,
     romanized,
@@ -103,7 +105,8 @@ function shape(name: string, romanized: string | null): NameShape {
     dotted: DOTS.test(name),
     lastKey: () => (lastKey ??= normalizeName(lastPart(name))),
     surname: surnameOf(name),
-    tokens: latinTokens(isCjk ? (romanized ?? "") : name),
+    tokens,
+    lowerTokens: tokens.map((w) => w.toLowerCase()),
   };
 }
 
@@ -172,16 +175,17 @@ export class ArticlePeople implements KnownPeople {
       }
       return false;
     }
-    const toks = q.tokens;
-    const ownTokens = own.tokens;
+    const toks = q.lowerTokens;
+    const ownTokens = own.lowerTokens;
     if (toks.length === 0 || ownTokens.length === 0) return false;
-    const sLast = toks[toks.length - 1]!.toLowerCase();
-    const rLast = ownTokens[ownTokens.length - 1]!.toLowerCase();
+    const sLast = toks[toks.length - 1]!;
+    const rLast = ownTokens[ownTokens.length - 1]!;
     // "Mr Cohen", "Cohen" ↔ "Eliot Cohen"; "Zainab" ↔ "Maasi Zainab"
-    if (toks.length === 1 || ownTokens.length === 1) return sLast === rLast || (toks.length === 1 && ownTokens.length === 1 && toks[0] === ownTokens[0]);
+    if (toks.length === 1 || ownTokens.length === 1) return sLast === rLast || (toks.length === 1 && ownTokens.length === 1 && q.tokens[0] === own.tokens[0]);
     // Two full names must agree on every word of the shorter one.
+    if (sLast !== rLast) return false;
     const [short, long] = toks.length <= ownTokens.length ? [toks, ownTokens] : [ownTokens, toks];
-    return short.every((w) => long.some((x) => x.toLowerCase() === w.toLowerCase())) && sLast === rLast;
+    return short.every((w) => long.includes(w));
   }
 
   private titleSetCache: Set<string> | undefined;

@@ -27,26 +27,36 @@ function closerOf(code: number): number {
   }
 }
 
+const OPENING_MARK = /[“「『"]/gu;
+
 /** Outermost quotation spans, in order. One pass, no backtracking. */
 export function findQuoteSpans(text: string): QuoteSpan[] {
   const spans: QuoteSpan[] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
+    // Jump to the next opening mark with a native scan: most of a block is outside quotes.
+    OPENING_MARK.lastIndex = i;
+    const next = OPENING_MARK.exec(text);
+    if (next === null) break;
+    i = next.index;
     const open = text.charCodeAt(i);
     const close = closerOf(open);
-    if (close === 0) {
-      i++;
-      continue;
-    }
-    // Find the matching closer, allowing nesting of the same curly pair.
+    // Find the matching closer, allowing nesting of the same curly pair. The common case — no
+    // second opening mark before the first closing one — needs only two native searches.
     let depth = 1;
     let j = i + 1;
-    for (; j < n; j++) {
-      const c = text.charCodeAt(j);
-      if (c === close) {
-        if (--depth === 0) break;
-      } else if (c === open && close !== open) depth++;
+    const firstClose = text.indexOf(String.fromCharCode(close), j);
+    const nested = close === open ? -1 : text.indexOf(String.fromCharCode(open), j);
+    if (firstClose >= 0 && (nested < 0 || nested > firstClose)) j = firstClose;
+    else if (firstClose < 0 && nested < 0) j = n;
+    else {
+      for (; j < n; j++) {
+        const c = text.charCodeAt(j);
+        if (c === close) {
+          if (--depth === 0) break;
+        } else if (c === open && close !== open) depth++;
+      }
     }
     if (j < n) {
       spans.push({ open: i, close: j, closed: true });

@@ -115,7 +115,3 @@ export function withTraditional(words: readonly string[]): string[] {
   cache.set(words, list);
   return list;
 }
-
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
-}

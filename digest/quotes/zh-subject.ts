@@ -6,14 +6,15 @@
 import type { KnownPeople, SubjectRef } from "./model.js";
 import {
   ZH_ADVERBS, ZH_CONNECTORS, ZH_NAME_SUFFIXES, ZH_ORG_ENDINGS, ZH_PLURAL_PRONOUNS, ZH_PRONOUNS,
-  ZH_TITLES, ZH_UNNAMED_MARKERS, escapeRegExp, withTraditional,
+  ZH_TITLES, ZH_UNNAMED_MARKERS, withTraditional,
 } from "./zh-lexicon.js";
 import { undoubleName } from "../names.js";
 
 interface SubjectTables {
   /** Adverbs and frame words, matched as suffixes by length (a Set lookup, not an alternation). */
   adverbs: Set<string>;
-  connectorHead: RegExp;
+  /** Connectors that may open a subject chunk, by first character, longest first. */
+  connectors: Map<number, string[]>;
   titles: string[];
   titleSet: Set<string>;
   /** Longest title ending in each character: positions no title ends at are skipped with one lookup. */
@@ -40,10 +41,9 @@ function longestByLastChar(words: readonly string[]): Uint8Array {
 
 function t(): SubjectTables {
   if (tables) return tables;
-  const alt = (ws: readonly string[]) => withTraditional(ws).map(escapeRegExp).join("|");
   tables = {
     adverbs: new Set(withTraditional([...ZH_ADVERBS, ...FRAME_TOKENS])),
-    connectorHead: new RegExp(`^(?:${alt([...ZH_CONNECTORS, "据", "根据", "依据", "按照", "对于", "针对"])})[，,\\s]*`, "u"),
+    connectors: byFirstChar(withTraditional([...ZH_CONNECTORS, "据", "根据", "依据", "按照", "对于", "针对"])),
     titles: withTraditional(ZH_TITLES),
     titleSet: new Set(withTraditional(ZH_TITLES)),
     titleLast: longestByLastChar(withTraditional(ZH_TITLES)),
@@ -106,12 +106,37 @@ export type ParsedSubject =
   | { kind: "empty" }
   | { kind: "refs"; refs: SubjectRef[] };
 
+/** Words grouped by first character, keeping the list's order (longest first). */
+function byFirstChar(words: readonly string[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const w of words) {
+    const c = w.charCodeAt(0);
+    const list = out.get(c);
+    if (list === undefined) out.set(c, [w]);
+    else list.push(w);
+  }
+  return out;
+}
+
+/** ，, and `\s`: what may follow a connector. */
+function isConnectorTrail(c: number): boolean {
+  return c === 0xff0c || c === 0x2c || (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Drops connectors ("不过，", "此外", "据") from the start of a chunk, repeatedly. */
 function stripHead(s: string): string {
-  const tb = t();
+  const { connectors } = t();
   let prev: string;
   do {
     prev = s;
-    s = s.replace(tb.connectorHead, "").trimStart();
+    const candidates = connectors.get(s.charCodeAt(0));
+    const connector = candidates?.find((w) => s.startsWith(w));
+    if (connector !== undefined) {
+      let i = connector.length;
+      while (i < s.length && isConnectorTrail(s.charCodeAt(i))) i++;
+      s = s.slice(i);
+    }
+    s = s.trimStart();
   } while (s !== prev && s.length > 0);
   return s;
 }
@@ -129,49 +154,64 @@ function stripAdverb(s: string): string {
   return s;
 }
 
-const TIME_LAST = new Set([..."年月日号號旬初底中一二三四五六日天末午间間上晨0123456789０１２３４５６７８９"]);
-const CAPACITY_LAST = new Set([..."分份义義度"]);
+/** Last characters of a time (TIME_TAIL) or capacity (CAPACITY_TAIL) frame, by code. */
+const TIME_LAST = new Set([..."年月日号號旬初底中一二三四五六日天末午间間上晨0123456789０１２３４５６７８９"].map((c) => c.charCodeAt(0)));
+const CAPACITY_LAST = new Set([..."分份义義度"].map((c) => c.charCodeAt(0)));
 
-/** First characters of the frames cut from the last occurrence on (在…, 将/把…, 以/用/通过…, 于, 接受…, 对/向…). */
-const FRAME_OPENERS = new Set([..."在於将將把以用通透于接答回对對向跟"].map((c) => c.charCodeAt(0)));
+/** Which frame openers a chunk holds, one bit per kind of frame. */
+const FRAME_AT = 1; // 在, 於
+const FRAME_OBJECT = 2; // 将, 將, 把
+const FRAME_MEANS = 4; // 以, 用, 通过, 透过
+const FRAME_TIME = 8; // 于
+const FRAME_REPLY = 16; // 接受, 答复, 回复, 回答
+const FRAME_TOWARDS = 32; // 对, 對, 向, 跟
 
-function hasFrameOpener(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (FRAME_OPENERS.has(s.charCodeAt(i))) return true;
-  return false;
+/** Frame kind by character code (0: opens no frame): one load per character. */
+const FRAME_KIND_OF = new Uint8Array(0x10000);
+for (const [chars, kind] of [["在於", FRAME_AT], ["将將把", FRAME_OBJECT], ["以用通透", FRAME_MEANS], ["于", FRAME_TIME], ["接答回", FRAME_REPLY], ["对對向跟", FRAME_TOWARDS]] as const) {
+  for (const c of chars) FRAME_KIND_OF[c.charCodeAt(0)] = kind;
+}
+
+function frameKinds(s: string): number {
+  let kinds = 0;
+  for (let i = 0; i < s.length; i++) kinds |= FRAME_KIND_OF[s.charCodeAt(i)]!;
+  return kinds;
 }
 
 /** Peels time, place, interview and adverb framing off the end of a subject chunk. */
 export function stripFraming(input: string): string {
   let s = input.length > 80 ? input.slice(-80) : input;
-  // Every step below only cuts the end off, so a chunk without any frame-opening character
-  // (在, 将, 以, 对 …) never needs the frame searches.
-  const framed = hasFrameOpener(s);
+  // Every step below only cuts the end off, so a frame whose opening character the chunk lacks
+  // (在, 将, 以, 对 …) is never searched for.
+  const kinds = frameKinds(s);
   let prev: string;
   let guard = 0;
   do {
     prev = s;
     s = stripAdverb(s.trimEnd());
-    const last = s[s.length - 1] ?? "";
+    const last = s.charCodeAt(s.length - 1);
     if (TIME_LAST.has(last)) s = s.replace(TIME_TAIL, "");
-    if (last === "地") s = s.replace(MANNER_TAIL, "");
+    if (last === 0x5730) s = s.replace(MANNER_TAIL, ""); // 地
     if (CAPACITY_LAST.has(last)) s = s.replace(CAPACITY_TAIL, "");
-    if (framed) {
+    if (kinds !== 0) {
       // "在接受美国之音采访时", "在该智库…发表的文章中": from the last 在 (a name rarely holds one).
-      const at = Math.max(s.lastIndexOf("在"), s.lastIndexOf("於"));
+      const at = kinds & FRAME_AT ? Math.max(s.lastIndexOf("在"), s.lastIndexOf("於")) : -1;
       if (at >= 0 && s.length - at <= 45 && !holdsPerson(s.slice(at))) s = s.slice(0, at > 1 && s[at - 1] === "人" ? at - 1 : at);
       // "朴之水将拜登形容为…": the object fronted by 将/把 is not the source.
-      const ba = Math.max(s.lastIndexOf("将"), s.lastIndexOf("將"), s.lastIndexOf("把"));
+      const ba = kinds & FRAME_OBJECT ? Math.max(s.lastIndexOf("将"), s.lastIndexOf("將"), s.lastIndexOf("把")) : -1;
       if (ba > 0 && s.length - ba <= 20 && !holdsPerson(s.slice(ba))) s = s.slice(0, ba);
       // "以带有嘲讽意味的公开信", "以书面": the means, not the source.
-      const by = Math.max(s.lastIndexOf("以"), s.lastIndexOf("用"), s.lastIndexOf("通过"), s.lastIndexOf("透过"), s.lastIndexOf("通過"), s.lastIndexOf("透過"));
+      const by = kinds & FRAME_MEANS ? Math.max(s.lastIndexOf("以"), s.lastIndexOf("用"), s.lastIndexOf("通过"), s.lastIndexOf("透过"), s.lastIndexOf("通過"), s.lastIndexOf("透過")) : -1;
       if (by > 0 && s.length - by <= 25 && !holdsPerson(s.slice(by))) s = s.slice(0, by);
-      const yu = s.lastIndexOf("于");
+      const yu = kinds & FRAME_TIME ? s.lastIndexOf("于") : -1;
       if (yu > 0 && /[0-9０-９本上今去周週星]/u.test(s[yu + 1] ?? "")) s = s.slice(0, yu);
-      for (const verb of ["接受", "答复", "答覆", "回复", "回覆", "回答"]) {
-        const i = s.lastIndexOf(verb);
-        if (i > 0 && s.length - i <= 22 && !/[，。]/u.test(s.slice(i))) s = s.slice(0, i);
+      if (kinds & FRAME_REPLY) {
+        for (const verb of ["接受", "答复", "答覆", "回复", "回覆", "回答"]) {
+          const i = s.lastIndexOf(verb);
+          if (i > 0 && s.length - i <= 22 && !/[，。]/u.test(s.slice(i))) s = s.slice(0, i);
+        }
       }
-      const to = Math.max(s.lastIndexOf("对"), s.lastIndexOf("對"), s.lastIndexOf("向"), s.lastIndexOf("跟"));
+      const to = kinds & FRAME_TOWARDS ? Math.max(s.lastIndexOf("对"), s.lastIndexOf("對"), s.lastIndexOf("向"), s.lastIndexOf("跟")) : -1;
       if (to > 0 && s.length - to <= 20 && !/[)）]/u.test(s.slice(to)) && !holdsPerson(s.slice(to))) {
         const before = s[to - 1] ?? "";
         // 针对/面对 open a frame ("埃尔多安针对马克龙说"); 反对/绝对/相对 are words of their own.
@@ -298,8 +338,15 @@ export function titledName(clause: string): SubjectRef | null {
   return null;
 }
 
+let suffixByLast: { set: Set<string>; longest: Uint8Array } | undefined;
+
+/** Drops a polite suffix ("女士", "律师"), the longest that fits, keeping at least two characters. */
 function stripNameSuffix(s: string): string {
-  for (const suf of t().suffixes) if (s.length > suf.length + 1 && s.endsWith(suf)) return s.slice(0, -suf.length);
+  suffixByLast ??= { set: new Set(t().suffixes), longest: longestByLastChar(t().suffixes) };
+  if (s.length === 0) return s;
+  for (let len = Math.min(suffixByLast.longest[s.charCodeAt(s.length - 1)]!, s.length - 2); len >= 1; len--) {
+    if (suffixByLast.set.has(s.slice(s.length - len))) return s.slice(0, s.length - len);
+  }
   return s;
 }
 
