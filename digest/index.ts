@@ -36,3 +36,13 @@ export type { EvalCase, QuoteEvalReport, Scores } from "./quote-eval.js";
 export { measureLookupRecall } from "./lookup-eval.js";
 export { createDigestSchedule, ScheduleConfigError } from "./schedule.js";
 export type { DigestSchedule, DigestScheduleOptions } from "./schedule.js";
+export {
+  openRedis,
+  RedisConnectError,
+  createRedisArticleStore,
+  createRedisSubscriberStore,
+  createRedisOutbox,
+  createRedisLock,
+  createRedisKeyv,
+} from "./store/redis.js";
+export type { RedisConnection } from "./store/redis.js";

@@ -142,8 +142,8 @@ const STANCE = /(?:持|有|呼应了?|呼應了?|同意|赞同|贊同)[^，。�
 function subjectStartBefore(masked: string, pos: number, text?: string, spans?: readonly QuoteSpan[]): number {
   let i = pos;
   while (i > 0) {
-    const c = masked[i - 1]!;
-    if (c === "\u3000" && text !== undefined && spans !== undefined) {
+    const c = masked.charCodeAt(i - 1);
+    if (c === 0x3000 && text !== undefined && spans !== undefined) {
       const q = ownerOfQuoteEndingAt(spans, i - 1);
       const inner = q !== null ? text[q.close - 1] : undefined;
       if (q !== null && inner !== undefined && !"，,。！？!?；…".includes(inner) && !standaloneStart(text, q, 0) && q.close - q.open < 40) {
@@ -151,8 +151,8 @@ function subjectStartBefore(masked: string, pos: number, text?: string, spans?: 
         continue;
       }
     }
-    if (isBoundary(c.charCodeAt(0))) break;
-    if (c === " " && isCjk(masked[i - 2]) && isCjk(masked[i])) break;
+    if (isBoundary(c)) break;
+    if (c === 32 && isCjkCode(masked.charCodeAt(i - 2)) && isCjkCode(masked.charCodeAt(i))) break;
     i--;
   }
   return i;
@@ -160,6 +160,11 @@ function subjectStartBefore(masked: string, pos: number, text?: string, spans?: 
 
 function isCjk(c: string | undefined): boolean {
   return c !== undefined && c >= "\u3400" && c <= "\u9fff";
+}
+
+/** isCjk by character code (NaN past either end of the text: false). */
+function isCjkCode(c: number): boolean {
+  return c >= 0x3400 && c <= 0x9fff;
 }
 
 function rejectCue(verb: string, masked: string, start: number, end: number): boolean {

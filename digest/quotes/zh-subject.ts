@@ -11,14 +11,14 @@ import {
 import { undoubleName } from "../names.js";
 
 interface SubjectTables {
-  /** Adverbs and frame words, matched as suffixes by length (a Set lookup, not an alternation). */
-  adverbs: Set<string>;
   /** Connectors that may open a subject chunk, by first character, longest first. */
   connectors: Map<number, string[]>;
   titles: string[];
   titleSet: Set<string>;
   /** Longest title ending in each character: positions no title ends at are skipped with one lookup. */
   titleLast: Uint8Array;
+  titleEnds: EndIndex;
+  adverbEnds: EndIndex;
   suffixes: string[];
   orgEndings: string[];
   unnamed: string[];
@@ -39,14 +39,49 @@ function longestByLastChar(words: readonly string[]): Uint8Array {
   return out;
 }
 
+/** Words grouped by last character, longest first: the candidates ending at one position. */
+type EndIndex = Map<number, string[]>;
+
+function byLastChar(words: Iterable<string>): EndIndex {
+  const out: EndIndex = new Map();
+  for (const w of words) {
+    if (w.length === 0) continue;
+    const c = w.charCodeAt(w.length - 1);
+    const list = out.get(c);
+    if (list === undefined) out.set(c, [w]);
+    else list.push(w);
+  }
+  for (const list of out.values()) list.sort((a, b) => b.length - a.length);
+  return out;
+}
+
+/**
+ * Length of the longest word in `index` that ends at `end` in `s`, between `min` and `max`
+ * characters long and starting at or after 0; 0 when none. Compares in place: no slices.
+ */
+function longestEndingAt(index: EndIndex, s: string, end: number, min: number, max: number): number {
+  if (end <= 0) return 0;
+  const list = index.get(s.charCodeAt(end - 1));
+  if (list === undefined) return 0;
+  const limit = Math.min(max, end);
+  for (const w of list) {
+    const n = w.length;
+    if (n > limit) continue;
+    if (n < min) return 0;
+    if (s.startsWith(w, end - n)) return n;
+  }
+  return 0;
+}
+
 function t(): SubjectTables {
   if (tables) return tables;
   tables = {
-    adverbs: new Set(withTraditional([...ZH_ADVERBS, ...FRAME_TOKENS])),
     connectors: byFirstChar(withTraditional([...ZH_CONNECTORS, "据", "根据", "依据", "按照", "对于", "针对"])),
     titles: withTraditional(ZH_TITLES),
     titleSet: new Set(withTraditional(ZH_TITLES)),
     titleLast: longestByLastChar(withTraditional(ZH_TITLES)),
+    titleEnds: byLastChar(withTraditional(ZH_TITLES)),
+    adverbEnds: byLastChar(withTraditional([...ZH_ADVERBS, ...FRAME_TOKENS])),
     suffixes: withTraditional(ZH_NAME_SUFFIXES),
     orgEndings: withTraditional([...ZH_ORG_ENDINGS, ...PLACES]),
     unnamed: withTraditional(ZH_UNNAMED_MARKERS),
@@ -141,17 +176,9 @@ function stripHead(s: string): string {
   return s;
 }
 
-/** Longest adverb ending in each character: most chunks end in none, and are rejected with one lookup. */
-let adverbMaxByLast: Uint8Array | undefined;
-
 function stripAdverb(s: string): string {
-  const { adverbs } = t();
-  adverbMaxByLast ??= longestByLastChar([...adverbs]);
-  if (s.length === 0) return s;
-  const max = adverbMaxByLast[s.charCodeAt(s.length - 1)]!;
-  if (max === 0) return s;
-  for (let len = Math.min(max, s.length); len >= 1; len--) if (adverbs.has(s.slice(s.length - len))) return s.slice(0, s.length - len);
-  return s;
+  const len = longestEndingAt(t().adverbEnds, s, s.length, 1, s.length);
+  return len === 0 ? s : s.slice(0, s.length - len);
 }
 
 /** Last characters of a time (TIME_TAIL) or capacity (CAPACITY_TAIL) frame, by code. */
@@ -254,17 +281,16 @@ export function looksLikeName(s: string, afterTitle = false): boolean {
   return /^(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da))*$/u.test(s);
 }
 
-/** Suffix sets by length, built once per list: a few Set lookups instead of a loop over the list. */
-const suffixIndex = new WeakMap<readonly string[], { set: Set<string>; max: number }>();
+/** Words by last character, built once per list: a few in-place comparisons instead of a loop over the list. */
+const suffixIndex = new WeakMap<readonly string[], EndIndex>();
 
 function endsWithAny(s: string, list: readonly string[]): boolean {
   let index = suffixIndex.get(list);
   if (index === undefined) {
-    index = { set: new Set(list), max: Math.max(0, ...list.map((w) => w.length)) };
+    index = byLastChar(list);
     suffixIndex.set(list, index);
   }
-  for (let len = Math.min(index.max, s.length); len >= 1; len--) if (index.set.has(s.slice(s.length - len))) return true;
-  return false;
+  return longestEndingAt(index, s, s.length, 1, s.length) > 0;
 }
 
 /** Words by first character, built once per list: a table lookup per position instead of a loop over the list. */
@@ -292,13 +318,11 @@ function containsAny(s: string, list: readonly string[]): boolean {
 
 /** The title occurrence that ends last in `s` (ties: the longer title). Scans end positions backwards. */
 function lastTitle(s: string): { start: number; end: number } | null {
-  const { titleSet, titleLast } = t();
+  const { titleEnds, titleLast } = t();
   for (let end = s.length; end > 0; end--) {
-    const max = titleLast[s.charCodeAt(end - 1)]!;
-    if (max === 0) continue;
-    for (let len = Math.min(max, end); len >= 1; len--) {
-      if (titleSet.has(s.slice(end - len, end))) return { start: end - len, end };
-    }
+    if (titleLast[s.charCodeAt(end - 1)] === 0) continue;
+    const len = longestEndingAt(titleEnds, s, end, 1, end);
+    if (len > 0) return { start: end - len, end };
   }
   return null;
 }
@@ -319,12 +343,10 @@ function tailName(s: string): string | null {
  * clause (three characters, else two), when it reads as a name. One scan, no parsing.
  */
 export function titledName(clause: string): SubjectRef | null {
-  const { titleSet, titleLast } = t();
+  const { titleEnds, titleLast } = t();
   for (let end = 1; end < clause.length; end++) {
-    const max = titleLast[clause.charCodeAt(end - 1)]!;
-    if (max === 0) continue;
-    for (let len = Math.min(max, end); len >= 2; len--) {
-      if (!titleSet.has(clause.slice(end - len, end))) continue;
+    if (titleLast[clause.charCodeAt(end - 1)] === 0) continue;
+    if (longestEndingAt(titleEnds, clause, end, 2, end) > 0) {
       for (const n of [3, 2]) {
         const cand = clause.slice(end, end + n);
         const nameStart = SURNAMES.has(cand[0]!) || [...cand].every((c) => TRANSLIT_CHARS.has(c));
@@ -338,16 +360,13 @@ export function titledName(clause: string): SubjectRef | null {
   return null;
 }
 
-let suffixByLast: { set: Set<string>; longest: Uint8Array } | undefined;
+let suffixEnds: EndIndex | undefined;
 
 /** Drops a polite suffix ("女士", "律师"), the longest that fits, keeping at least two characters. */
 function stripNameSuffix(s: string): string {
-  suffixByLast ??= { set: new Set(t().suffixes), longest: longestByLastChar(t().suffixes) };
-  if (s.length === 0) return s;
-  for (let len = Math.min(suffixByLast.longest[s.charCodeAt(s.length - 1)]!, s.length - 2); len >= 1; len--) {
-    if (suffixByLast.set.has(s.slice(s.length - len))) return s.slice(0, s.length - len);
-  }
-  return s;
+  suffixEnds ??= byLastChar(t().suffixes);
+  const len = longestEndingAt(suffixEnds, s, s.length, 1, s.length - 2);
+  return len === 0 ? s : s.slice(0, s.length - len);
 }
 
 function other(label: string): SubjectRef {
