@@ -58,6 +58,8 @@ export interface AppOptions {
   startTimeoutMs?: number;
   /** For tests: transformers on the delivery worker's Api (they see every attempt). */
   deliveryTransformers?: Transformer[];
+  /** Stores opened by the caller (Redis: `openRedisStorage`); default the SQLite file in DATA_DIR. The app closes them on stop. */
+  storage?: Storage;
   /** For tests: how often the delivery worker looks for due items when idle (default 1 s). */
   deliveryPollMs?: number;
 }
@@ -116,7 +118,7 @@ export function createApp(options: AppOptions): App {
   }
   let storage: Storage;
   try {
-    storage = openStorage({ dataDir: config.dataDir });
+    storage = options.storage ?? openStorage({ dataDir: config.dataDir });
   } catch (cause) {
     throw new AppStartError(`opening the store in ${config.dataDir}`, { cause });
   }

@@ -3,11 +3,12 @@
  * by long polling (default), by webhook (WEBHOOK_URL set), or in console mode (no BOT_TOKEN).
  * SIGINT/SIGTERM stop it cleanly: no new updates, the ones in progress finish, stores close.
  */
+import { RedisConnectError, ScheduleConfigError } from "../digest/index.js";
 import { createApp, AppStartError } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { runConsole } from "./console.js";
-import { ScheduleConfigError } from "../digest/index.js";
 import { createLogger, scrubToken } from "./logger.js";
+import { openRedisStorage } from "./storage.js";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  const app = createApp({ config, logger });
+  // REDIS_URL: every store in Redis, so several instances share subscribers, articles and the outbox.
+  const storage = config.redisUrl ? await openRedisStorage({ url: config.redisUrl }) : undefined;
+  const app = createApp({ config, logger, ...(storage ? { storage } : {}) });
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {
     stopping ??= (async () => {
@@ -44,8 +47,9 @@ try {
   await main();
 } catch (error) {
   // Configuration and start problems are the operator's to fix: a sentence, not a stack trace.
-  if (error instanceof ConfigError || error instanceof AppStartError || error instanceof ScheduleConfigError) {
-    process.stderr.write(`${scrubToken(error.message)}\n`);
+  const operatorErrors = [ConfigError, AppStartError, ScheduleConfigError, RedisConnectError];
+  if (operatorErrors.some((kind) => error instanceof kind)) {
+    process.stderr.write(`${scrubToken((error as Error).message)}\n`);
     process.exitCode = error instanceof ConfigError ? 2 : 1;
   } else {
     process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);

@@ -5,6 +5,13 @@
 import type Keyv from "keyv";
 import {
   createKeyv,
+  createRedisArticleStore,
+  createRedisKeyv,
+  createRedisLock,
+  createRedisOutbox,
+  createRedisSubscriberStore,
+  openRedis,
+  redactRedisUrl,
   createSqliteArticleStore,
   createSqliteLock,
   createSqliteOutbox,
@@ -71,6 +78,40 @@ export function openStorage(options: { dataDir: string }): Storage {
       await subscribers.close();
       await articles.close();
       db.close();
+    },
+  };
+}
+
+/**
+ * The same stores in Redis, for several instances sharing one REDIS_URL: every port's Redis adapter
+ * on one connection (the outbox moves subscriber cursors in its own scripts, so both must share the
+ * connection and prefix), keyv namespaces under the same prefix.
+ */
+export async function openRedisStorage(options: { url: string; keyPrefix?: string }): Promise<Storage> {
+  const keyPrefix = options.keyPrefix ?? "digest:";
+  const connection = await openRedis(options.url, { keyPrefix });
+  const seedFiles = createRedisKeyv<SeedFileRecord>(options.url, "seed-files", { keyPrefix });
+  const prefsStore = createRedisKeyv<string>(options.url, "user-prefs", { keyPrefix });
+  const articles = createRedisArticleStore(connection);
+  const subscribers = createRedisSubscriberStore(connection);
+  const outbox = createRedisOutbox(connection);
+  const lock = createRedisLock(connection);
+  return {
+    articles,
+    seedFiles,
+    subscribers,
+    outbox,
+    lock,
+    prefs: keyvUserPrefs(prefsStore),
+    location: `${connection.keyPrefix}* at ${redactRedisUrl(options.url)}`,
+    async close() {
+      await lock.close();
+      await outbox.close();
+      await subscribers.close();
+      await articles.close();
+      await seedFiles.disconnect();
+      await prefsStore.disconnect();
+      await connection.close();
     },
   };
 }

@@ -39,6 +39,7 @@ export type { DigestSchedule, DigestScheduleOptions } from "./schedule.js";
 export {
   openRedis,
   RedisConnectError,
+  redactRedisUrl,
   createRedisArticleStore,
   createRedisSubscriberStore,
   createRedisOutbox,

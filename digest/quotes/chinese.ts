@@ -83,6 +83,12 @@ function isSentenceEnd(code: number): boolean {
   return code === 0x3002 || code === 0xff01 || code === 0xff1f || code === 0x21 || code === 0x3f;
 }
 
+/** A sentence end in [from, to): a scan over codes, no slice. */
+function hasSentenceEnd(s: string, from: number, to: number): boolean {
+  for (let i = Math.max(0, from); i < to; i++) if (isSentenceEnd(s.charCodeAt(i))) return true;
+  return false;
+}
+
 /** BOUNDARY by character code. */
 function isBoundary(code: number): boolean {
   switch (code) {
@@ -232,7 +238,8 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     const punctFollow = after === undefined || "，,：:\u3000 。！？；".includes(after);
     const tell = verb === "告诉" || verb === "告訴";
     // “…，”X说 / “…”X解释了…: a quote right before the subject is X's, whatever follows the verb.
-    const quoteEnd = masked[subjectStart - 1] === "\u3000" ? subjectStart - 1 : masked[subjectStart - 1] === "，" && masked[subjectStart - 2] === "\u3000" ? subjectStart - 2 : -1;
+    const beforeSubject = masked.charCodeAt(subjectStart - 1);
+    const quoteEnd = beforeSubject === 0x3000 ? subjectStart - 1 : beforeSubject === 0xff0c && masked.charCodeAt(subjectStart - 2) === 0x3000 ? subjectStart - 2 : -1;
     const quoteBefore = quoteEnd >= 0 ? ownerOfQuoteEndingAt(spans, quoteEnd) : null;
     // Cheap rejections first: most candidate verbs in running text are not attributions.
     const say = verb === "说" || verb === "說";
@@ -376,10 +383,9 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     const prev = kept.at(-1);
     if (prev !== undefined && c.cueStart < prev.contentStart && c.subjectStart < prev.cueStart) continue;
     if (prev !== undefined && prev.quoteOnly !== true && prev.stateOnly !== true && c.subjects.every((r) => r.type === "other" && !/^(?:他们|她们|他們|她們)$/u.test(r.label)) && prev.subjects.some((r) => r.type === "person" || r.type === "pronoun")) {
-      const between = masked.slice(prev.contentStart, c.subjectStart);
       // …unless it introduces a quotation of its own ("…还有人在说，“这太疯狂了…”").
       const quotes = masked[c.contentStart] === "\u3000";
-      if (!quotes && ![...between].some((ch) => SENTENCE_END.has(ch))) continue;
+      if (!quotes && !hasSentenceEnd(masked, prev.contentStart, c.subjectStart)) continue;
     }
     kept.push(c);
   }
@@ -413,6 +419,10 @@ function sentenceSubject(text: string, masked: string, pos: number, earlier: rea
   return null;
 }
 
+/** Code-unit classes (no `u` flag), exactly what a charCodeAt loop would compare. */
+const SENTENCE_END_MARK = /[。！？!?]/g;
+const CLAUSE_MARK = /[，,；]/g;
+
 const INTRODUCED = /[\u3400-\u9fff][（(]\s*[A-Za-z][^（）()]*[)）]/gu;
 
 /**
@@ -439,15 +449,17 @@ function mentions(text: string, masked: string, found: readonly Cue[], known: Kn
   }
   // "台湾外交部长吴钊燮正在敲响警钟…": a titled person opening a sentence is whom "他" means when
   // nobody has spoken yet.
+  // Sentence and clause ends are found with native scans; both cursors only move forward.
   let cue = 0;
+  let nextClauseMark = -1;
   for (let s = 0; s < masked.length; ) {
-    let e = s;
-    let clauseEnd = -1;
-    for (; e < masked.length; e++) {
-      const c = masked.charCodeAt(e);
-      if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0x21 || c === 0x3f) break; // 。！？!?
-      if (clauseEnd < 0 && (c === 0xff0c || c === 0x2c || c === 0xff1b)) clauseEnd = e; // ，,；
+    SENTENCE_END_MARK.lastIndex = s;
+    const e = SENTENCE_END_MARK.exec(masked)?.index ?? masked.length;
+    if (nextClauseMark < s && nextClauseMark !== masked.length) {
+      CLAUSE_MARK.lastIndex = s;
+      nextClauseMark = CLAUSE_MARK.exec(masked)?.index ?? masked.length;
     }
+    const clauseEnd = nextClauseMark < e ? nextClauseMark : -1;
     while (cue < found.length && found[cue]!.cueStart < s) cue++;
     const hasCue = cue < found.length && found[cue]!.cueStart < e;
     if (!hasCue) {
