@@ -36,6 +36,8 @@ export interface Storage {
   lock: Lock;
   /** Per-user choices (the interface language set with /lang). */
   prefs: UserPrefs;
+  /** The key-value store behind `prefs` (for copying between engines). */
+  prefsStore: Keyv<string>;
   /** Where the database lives, for messages to the operator. */
   location: string;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export function openStorage(options: { dataDir: string }): Storage {
     outbox,
     lock,
     prefs: keyvUserPrefs(prefsStore),
+    prefsStore,
     location: db.file,
     async close() {
       await lock.close();
@@ -103,6 +106,7 @@ export async function openRedisStorage(options: { url: string; keyPrefix?: strin
     outbox,
     lock,
     prefs: keyvUserPrefs(prefsStore),
+    prefsStore,
     location: `${connection.keyPrefix}* at ${redactRedisUrl(options.url)}`,
     async close() {
       await lock.close();

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from "../config.js";
 
-const OPERATOR_ERRORS = new Set(["StoreOpenError", "IngestError", "SeedError", "GoldFormatError"]);
+const OPERATOR_ERRORS = new Set(["StoreOpenError", "IngestError", "SeedError", "GoldFormatError", "RedisConnectError"]);
 
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
