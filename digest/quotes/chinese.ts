@@ -138,6 +138,8 @@ interface Cue {
 
 const REPORTIVE = /[。！？](?=另据|据悉|據悉|据报道|據報導|据了解|據了解|据称|據稱|报道称|報導稱)/u;
 
+/** The nouns STANCE ends in: a block without one holds no stance. */
+const STANCE_NOUN = /看法|观点|觀點|态度|態度|立场|立場|意见|意見|说法|說法/u;
 const STANCE = /(?:持|有|呼应了?|呼應了?|同意|赞同|贊同)[^，。；\u3000]{0,8}?(?:看法|观点|觀點|态度|態度|立场|立場|意见|意見|说法|說法)/gu;
 
 /**
@@ -355,7 +357,9 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
   }
   // "徐遵慈持较悲观的看法。她说，…": a stance without words; its holder is whom "她" means next.
   STANCE.lastIndex = 0;
-  for (let m = STANCE.exec(masked); m !== null; m = STANCE.exec(masked)) {
+  // Most blocks hold none of the nouns a stance ends in: one literal search instead of trying
+  // the pattern at every "有".
+  for (let m = STANCE_NOUN.test(masked) ? STANCE.exec(masked) : null; m !== null; m = STANCE.exec(masked)) {
     const subjectStart = subjectStartBefore(masked, m.index);
     const parsed = parseZhSubject(text.slice(subjectStart, m.index), known);
     if (parsed.kind !== "refs" || parsed.refs.some((r) => r.type !== "person")) continue;

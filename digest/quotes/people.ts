@@ -88,15 +88,19 @@ interface NameShape {
   dotted: boolean;
   /** Key of the last part of a transliteration ("韦恩斯坦"), computed on first use. */
   lastKey: () => string;
-  surname: string | null;
+  /** Computed on first use: a lookup's own shape never needs it. */
+  surname: () => string | null;
   /** Latin words to compare: the name's own, or for a Han name its romanised form's. */
   tokens: readonly string[];
-  lowerTokens: readonly string[];
+  /** Computed on first use: Han names never compare Latin words. */
+  lowerTokens: () => readonly string[];
 }
 
 function shape(name: string, romanized: string | null): NameShape {
   const isCjk = cjk(name);
   let lastKey: string | undefined;
+  let surname: string | null | undefined;
+  let lowerTokens: readonly string[] | undefined;
   const tokens = latinTokens(isCjk ? (romanized ?? "") : name);
   return {
     name,
@@ -104,9 +108,9 @@ function shape(name: string, romanized: string | null): NameShape {
     cjk: isCjk,
     dotted: DOTS.test(name),
     lastKey: () => (lastKey ??= normalizeName(lastPart(name))),
-    surname: surnameOf(name),
+    surname: () => (surname === undefined ? (surname = surnameOf(name)) : surname),
     tokens,
-    lowerTokens: tokens.map((w) => w.toLowerCase()),
+    lowerTokens: () => (lowerTokens ??= tokens.map((w) => w.toLowerCase())),
   };
 }
 
@@ -122,13 +126,14 @@ export class ArticlePeople implements KnownPeople {
 
   knownEndingAt(s: string, end: number): string | null {
     let best: string | null = null;
-    const head = s.slice(0, end);
+    // Compared in place at `end` (the text before it, without slicing it off).
+    const limit = Math.min(Math.max(end, 0), s.length);
     for (const r of this.records) {
       for (const f of r.forms) {
-        if (f.length > head.length || (best !== null && f.length <= best.length)) continue;
-        if (head.endsWith(f)) {
+        if (f.length > limit || (best !== null && f.length <= best.length)) continue;
+        if (s.startsWith(f, limit - f.length)) {
           // Only at a word edge for Latin forms ("Cohen" must not match "McCohen").
-          const prev = head[head.length - f.length - 1];
+          const prev = limit - f.length - 1 >= 0 ? s[limit - f.length - 1] : undefined;
           if (!cjk(f) && prev !== undefined && /[A-Za-z]/u.test(prev)) continue;
           best = f;
         }
@@ -168,15 +173,15 @@ export class ArticlePeople implements KnownPeople {
         if (a === b && a.length >= 2) return true;
       }
       // 曹教授 → 曹良铉
-      const surname = own.surname;
+      const surname = own.surname();
       if (surname !== null && s.startsWith(surname) && s.length > surname.length) {
         const title = s.slice(surname.length);
         if (this.titleSet().has(title)) return true;
       }
       return false;
     }
-    const toks = q.lowerTokens;
-    const ownTokens = own.lowerTokens;
+    const toks = q.lowerTokens();
+    const ownTokens = own.lowerTokens();
     if (toks.length === 0 || ownTokens.length === 0) return false;
     const sLast = toks[toks.length - 1]!;
     const rLast = ownTokens[ownTokens.length - 1]!;
@@ -202,12 +207,13 @@ export class ArticlePeople implements KnownPeople {
   }
 
   /** The same for a record, recomputed only when its name or romanised name changes. */
-  private shapes = new Map<number, NameShape>();
+  private shapes: Array<NameShape | undefined> = [];
   private shapeOf(r: PersonRecord): NameShape {
-    let hit = this.shapes.get(r.id);
+    // Record ids are their indexes in `records`: an array slot per record, no hashing.
+    let hit = this.shapes[r.id];
     if (hit === undefined || hit.name !== r.name || hit.romanized !== r.romanized) {
       hit = shape(r.name, r.romanized);
-      this.shapes.set(r.id, hit);
+      this.shapes[r.id] = hit;
     }
     return hit;
   }

@@ -39,19 +39,20 @@ function longestByLastChar(words: readonly string[]): Uint8Array {
   return out;
 }
 
-/** Words grouped by last character, longest first: the candidates ending at one position. */
-type EndIndex = Map<number, string[]>;
+/** Words grouped by last character code, longest first: the candidates ending at one position. */
+type EndIndex = Array<string[] | undefined>;
 
 function byLastChar(words: Iterable<string>): EndIndex {
-  const out: EndIndex = new Map();
+  // Indexed by code (one array load per lookup, no hashing).
+  const out: EndIndex = new Array<string[] | undefined>(0x10000).fill(undefined);
   for (const w of words) {
     if (w.length === 0) continue;
     const c = w.charCodeAt(w.length - 1);
-    const list = out.get(c);
-    if (list === undefined) out.set(c, [w]);
+    const list = out[c];
+    if (list === undefined) out[c] = [w];
     else list.push(w);
   }
-  for (const list of out.values()) list.sort((a, b) => b.length - a.length);
+  for (const list of out) list?.sort((a, b) => b.length - a.length);
   return out;
 }
 
@@ -60,8 +61,8 @@ function byLastChar(words: Iterable<string>): EndIndex {
  * characters long and starting at or after 0; 0 when none. Compares in place: no slices.
  */
 function longestEndingAt(index: EndIndex, s: string, end: number, min: number, max: number): number {
-  if (end <= 0) return 0;
-  const list = index.get(s.charCodeAt(end - 1));
+  if (end <= 0 || end > s.length) return 0;
+  const list = index[s.charCodeAt(end - 1)];
   if (list === undefined) return 0;
   const limit = Math.min(max, end);
   for (const w of list) {
