@@ -28,6 +28,7 @@ import type { Config } from "./config.js";
 import type { BotContext, BotDeps, IngestStatus } from "./context.js";
 import { createBot, publishCommands } from "./create-bot.js";
 import { createDeliveryApi } from "./delivery/delivery-api.js";
+import { createRedisSendGate } from "./delivery/redis-gate.js";
 import { SendBudget } from "./delivery/send-budget.js";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.js";
 import { runDigestJob, type DigestJobDeps, type DigestJobReport } from "./digest-job.js";
@@ -128,8 +129,16 @@ export function createApp(options: AppOptions): App {
   const workerId = `${hostname()}-${process.pid}`;
 
   // One budget for both lanes: replies take the next free slot, the fan-out the rest, and together
-  // they stay within DELIVERY_RATE.
-  const budget = new SendBudget({ rate: config.deliveryRate });
+  // they stay within DELIVERY_RATE. On Redis the bulk lane's limit is shared by every instance.
+  const budget = new SendBudget({
+    rate: config.deliveryRate,
+    ...(storage.redis
+      ? {
+          gate: createRedisSendGate(storage.redis, { rate: config.deliveryRate }),
+          onGateError: (error: unknown) => logger.warn({ err: error }, "send gate (Redis) failed; bulk sends wait and ask again"),
+        }
+      : {}),
+  });
   const worker = createDeliveryWorker({
     outbox: storage.outbox,
     subscribers: storage.subscribers,

@@ -20,6 +20,7 @@ import {
   type ArticleStore,
   type Lock,
   type Outbox,
+  type RedisConnection,
   type SeedFileRecord,
   type SubscriberStore,
 } from "../digest/index.js";
@@ -40,6 +41,8 @@ export interface Storage {
   prefsStore: Keyv<string>;
   /** Where the database lives, for messages to the operator. */
   location: string;
+  /** The Redis connection when the stores are in Redis: the send budget shares its limit with other instances through it. */
+  redis?: RedisConnection;
   close(): Promise<void>;
 }
 
@@ -108,6 +111,7 @@ export async function openRedisStorage(options: { url: string; keyPrefix?: strin
     prefs: keyvUserPrefs(prefsStore),
     prefsStore,
     location: `${connection.keyPrefix}* at ${redactRedisUrl(options.url)}`,
+    redis: connection,
     async close() {
       await lock.close();
       await outbox.close();

@@ -6,6 +6,7 @@
  * two together stay within the limit. A 429's `retry_after` closes the lane for that long.
  */
 import type { Transformer } from "grammy";
+import type { ChatKind, SharedSendGate } from "./redis-gate.js";
 
 export type SendLane = "bulk" | "reply";
 
@@ -19,6 +20,15 @@ export interface SendBudgetOptions {
   /** Minimum gap between two sends to one group or channel (Telegram: 20/min). */
   groupChatIntervalMs?: number;
   clock?: () => number;
+  /**
+   * Several instances sharing one limit (Redis): each bulk send also takes a slot from the gate,
+   * and a 429 pauses every instance. Replies stay local and go first.
+   */
+  gate?: SharedSendGate;
+  /** Hears gate failures (Redis unreachable); bulk sends wait `gateRetryMs` and ask again. Default: ignore. */
+  onGateError?: (error: unknown) => void;
+  /** How long bulk sends wait after a gate failure before asking again (default 1000 ms). */
+  gateRetryMs?: number;
 }
 
 export interface SendPermit {
@@ -52,6 +62,8 @@ interface ChatPace {
 interface Waiter {
   lane: SendLane;
   chat: number | string | undefined;
+  /** The earliest the shared gate said this send's chat may go (0: no word from the gate). */
+  gateReadyAt: number;
   grant: (permit: SendPermit) => void;
   refuse: (error: Error) => void;
 }
@@ -86,8 +98,15 @@ export class SendBudget {
   private readonly waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
+  private readonly gate: SharedSendGate | undefined;
+  private readonly onGateError: (error: unknown) => void;
+  private readonly gateRetryMs: number;
+  /** One question to the gate at a time: its answer pumps again. */
+  private gateAsking = false;
+  /** The gate said no bulk send may go before this (the global rate, a shared pause, or a gate failure). */
+  private gateClosedUntil = 0;
   /** Counters for logs and benchmarks. */
-  readonly counters = { bulk: 0, reply: 0, tooManyRequests: 0 };
+  readonly counters = { bulk: 0, reply: 0, tooManyRequests: 0, gateWaits: 0, gateErrors: 0 };
 
   constructor(options: SendBudgetOptions) {
     if (!(options.rate > 0)) throw new RangeError(`SendBudget: rate must be positive, got ${String(options.rate)}`);
@@ -99,6 +118,9 @@ export class SendBudget {
     // Even spacing: a burst would fill the window at once and then make a reply wait for its end.
     this.spacingMs = 1000 / options.rate;
     this.clock = options.clock ?? Date.now;
+    this.gate = options.gate;
+    this.onGateError = options.onGateError ?? (() => {});
+    this.gateRetryMs = options.gateRetryMs ?? 1000;
   }
 
   /** Waits for a slot in `lane` for a send to `chat`; rejects with SendAbortedError when `signal` aborts first. */
@@ -114,6 +136,7 @@ export class SendBudget {
       const waiter: Waiter = {
         lane,
         chat,
+        gateReadyAt: 0,
         grant: (permit) => {
           signal?.removeEventListener("abort", onAbort);
           resolve(permit);
@@ -156,7 +179,7 @@ export class SendBudget {
   }
 
   private chatInterval(chat: number | string): number {
-    return typeof chat === "number" && chat > 0 ? this.privateIntervalMs : this.groupIntervalMs;
+    return chatKind(chat) === "private" ? this.privateIntervalMs : this.groupIntervalMs;
   }
 
   private windowCount(now: number): number {
@@ -180,7 +203,7 @@ export class SendBudget {
     if (pace) at = Math.max(at, pace.closedUntil);
     if (waiter.lane === "bulk") {
       if (this.bulkInFlight >= this.maxBulkInFlight) return Number.POSITIVE_INFINITY;
-      at = Math.max(at, this.nextBulkAt);
+      at = Math.max(at, this.nextBulkAt, this.gateClosedUntil, waiter.gateReadyAt);
       if (pace) {
         // One send at a time to a chat, then the chat's gap (replies do not wait: Telegram allows a short burst).
         if (pace.inFlight > 0) return Number.POSITIVE_INFINITY;
@@ -203,6 +226,11 @@ export class SendBudget {
           wakeAt = Math.min(wakeAt, at);
           continue;
         }
+        if (lane === "bulk" && this.gate) {
+          // Ready here; the other instances have their say. The answer pumps again.
+          if (!this.gateAsking) this.askGate(this.gate, waiter, now);
+          continue;
+        }
         this.waiters.splice(i, 1);
         i -= 1;
         waiter.grant(this.start(waiter, now));
@@ -211,9 +239,50 @@ export class SendBudget {
     this.schedule(wakeAt, now);
   }
 
+  private askGate(gate: SharedSendGate, waiter: Waiter, now: number): void {
+    this.gateAsking = true;
+    const chat = waiter.chat;
+    gate.reserve(chat, chat === undefined ? "private" : chatKind(chat), now).then(
+      (answer) => {
+        this.gateAsking = false;
+        if (answer.blockedBy === null) {
+          const index = this.waiters.indexOf(waiter);
+          // Aborted while we asked: the slot goes unused, which errs on the safe side.
+          if (index >= 0) {
+            this.waiters.splice(index, 1);
+            waiter.grant(this.start(waiter, this.clock()));
+          }
+        } else {
+          this.counters.gateWaits += 1;
+          const until = now + answer.waitMs;
+          // Only this chat waits for its own pace; the rate and a pause hold every bulk send.
+          if (answer.blockedBy === "chat") waiter.gateReadyAt = until;
+          else this.gateClosedUntil = Math.max(this.gateClosedUntil, until);
+          // Another instance's 429 holds replies here too, as our own would.
+          if (answer.blockedBy === "pause") this.closedUntil = Math.max(this.closedUntil, until);
+        }
+        this.pump();
+      },
+      (error: unknown) => {
+        this.gateAsking = false;
+        this.counters.gateErrors += 1;
+        this.onGateError(error);
+        this.gateClosedUntil = Math.max(this.gateClosedUntil, this.clock() + this.gateRetryMs);
+        this.pump();
+      },
+    );
+  }
+
   private start(waiter: Waiter, now: number): SendPermit {
     this.inFlight += 1;
     this.counters[waiter.lane] += 1;
+    if (waiter.lane === "reply" && this.gate) {
+      // The reply does not wait for Redis, but the other instances' bulk sends make room for it.
+      this.gate.noteUngated(now).catch((error: unknown) => {
+        this.counters.gateErrors += 1;
+        this.onGateError(error);
+      });
+    }
     if (waiter.lane === "bulk") {
       this.bulkInFlight += 1;
       // Slots follow the schedule, not the (always slightly late) timer: a late wake-up does not
@@ -242,6 +311,12 @@ export class SendBudget {
           const until = doneAt + retryAfter * 1000;
           this.closedUntil = Math.max(this.closedUntil, until);
           if (pace) pace.closedUntil = Math.max(pace.closedUntil, until);
+          if (this.gate) {
+            this.gate.pauseAll(until, doneAt).catch((error: unknown) => {
+              this.counters.gateErrors += 1;
+              this.onGateError(error);
+            });
+          }
         }
         this.pump();
       },
@@ -282,4 +357,9 @@ export class SendBudget {
       this.pump();
     }, Math.max(1, Math.ceil(wakeAt - now)));
   }
+}
+
+/** Telegram's pace for a chat: positive ids are private chats, negative ones groups and channels, strings (@name) channels. */
+export function chatKind(chat: number | string): ChatKind {
+  return typeof chat === "number" && chat > 0 ? "private" : "group";
 }
