@@ -61,31 +61,48 @@ export function keyvUserPrefs(store: Keyv<string>): UserPrefs {
   };
 }
 
-export function openStorage(options: { dataDir: string }): Storage {
-  const db = openSqlite({ dataDir: options.dataDir });
-  const articles = createSqliteArticleStore(db);
-  const seedFiles = createKeyv<SeedFileRecord>(db, "seed-files");
-  const prefsStore = createKeyv<string>(db, "user-prefs");
-  const subscribers = createSqliteSubscriberStore(db);
-  const outbox = createSqliteOutbox(db);
-  const lock = createSqliteLock(db);
+/** The stores of one engine, before they are put together into a Storage. */
+interface EngineStores {
+  articles: ArticleStore;
+  seedFiles: Keyv<SeedFileRecord>;
+  prefsStore: Keyv<string>;
+  subscribers: SubscriberStore;
+  outbox: Outbox;
+  lock: Lock;
+  location: string;
+  redis?: RedisConnection;
+  /** Closes what the engine opened underneath the stores (the database file, the connections). */
+  closeEngine(): Promise<void>;
+}
+
+/** One Storage from either engine: the same shape, and stores closed before what they stand on. */
+function assemble(stores: EngineStores): Storage {
+  const { closeEngine, ...rest } = stores;
   return {
-    articles,
-    seedFiles,
-    subscribers,
-    outbox,
-    lock,
-    prefs: keyvUserPrefs(prefsStore),
-    prefsStore,
-    location: db.file,
+    ...rest,
+    prefs: keyvUserPrefs(stores.prefsStore),
     async close() {
-      await lock.close();
-      await outbox.close();
-      await subscribers.close();
-      await articles.close();
-      db.close();
+      await stores.lock.close();
+      await stores.outbox.close();
+      await stores.subscribers.close();
+      await stores.articles.close();
+      await closeEngine();
     },
   };
+}
+
+export function openStorage(options: { dataDir: string }): Storage {
+  const db = openSqlite({ dataDir: options.dataDir });
+  return assemble({
+    articles: createSqliteArticleStore(db),
+    seedFiles: createKeyv<SeedFileRecord>(db, "seed-files"),
+    prefsStore: createKeyv<string>(db, "user-prefs"),
+    subscribers: createSqliteSubscriberStore(db),
+    outbox: createSqliteOutbox(db),
+    lock: createSqliteLock(db),
+    location: db.file,
+    closeEngine: async () => db.close(),
+  });
 }
 
 /**
@@ -98,28 +115,19 @@ export async function openRedisStorage(options: { url: string; keyPrefix?: strin
   const connection = await openRedis(options.url, { keyPrefix });
   const seedFiles = createRedisKeyv<SeedFileRecord>(options.url, "seed-files", { keyPrefix });
   const prefsStore = createRedisKeyv<string>(options.url, "user-prefs", { keyPrefix });
-  const articles = createRedisArticleStore(connection);
-  const subscribers = createRedisSubscriberStore(connection);
-  const outbox = createRedisOutbox(connection);
-  const lock = createRedisLock(connection);
-  return {
-    articles,
+  return assemble({
+    articles: createRedisArticleStore(connection),
     seedFiles,
-    subscribers,
-    outbox,
-    lock,
-    prefs: keyvUserPrefs(prefsStore),
     prefsStore,
+    subscribers: createRedisSubscriberStore(connection),
+    outbox: createRedisOutbox(connection),
+    lock: createRedisLock(connection),
     location: `${connection.keyPrefix}* at ${redactRedisUrl(options.url)}`,
     redis: connection,
-    async close() {
-      await lock.close();
-      await outbox.close();
-      await subscribers.close();
-      await articles.close();
+    async closeEngine() {
       await seedFiles.disconnect();
       await prefsStore.disconnect();
       await connection.close();
     },
-  };
+  });
 }

@@ -1,36 +1,18 @@
 /** SQLite → Redis migration: everything a running bot needs arrives, cursors still mean "given up to here", re-runs add nothing. */
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrateStorage } from "../../bot/migrate.js";
 import { openRedisStorage, openStorage } from "../../bot/storage.js";
 import { extractQuotes, ingest } from "../../digest/index.js";
-import { CORPUS_DIR, tempDir } from "../helpers/corpus.js";
-import { deleteKeysUnder, uniqueKeyPrefix, useTestRedis, type TestRedis } from "../helpers/redis-server.js";
+import { useRedisAppBed } from "../helpers/redis-app-bed.js";
 
-let redis: TestRedis;
-const seeds = tempDir("migrate-seeds");
-const data = tempDir("migrate-data");
-const keyPrefix = uniqueKeyPrefix("migrate");
-
-beforeAll(async () => {
-  redis = await useTestRedis();
-  for (const file of ["seed.txt", "zh_045.txt", "en_001.txt"]) copyFileSync(join(CORPUS_DIR, file), join(seeds.dir, file));
-}, 30_000);
-afterAll(async () => {
-  if (redis.available) {
-    await deleteKeysUnder(redis.url, keyPrefix);
-    await redis.stop();
-  }
-  seeds.remove();
-  data.remove();
-});
+const bed = useRedisAppBed("migrate");
 
 describe("migrateStorage (SQLite → Redis)", () => {
   it("copies articles, seed index, subscribers with cursors and pause state, preferences; a re-run duplicates nothing", async (context) => {
+    const { redis, keyPrefix } = bed;
     if (!redis.available) return context.skip(redis.skipReason);
-    const sqlite = openStorage({ dataDir: data.dir });
-    await ingest({ seedsDir: seeds.dir, store: sqlite.articles, fileIndex: sqlite.seedFiles, now: 1, extract: extractQuotes });
+    const sqlite = openStorage({ dataDir: bed.dataDir });
+    await ingest({ seedsDir: bed.seedsDir, store: sqlite.articles, fileIndex: sqlite.seedFiles, now: 1, extract: extractQuotes });
     const [first, second] = await sqlite.articles.since(0, 2);
     await sqlite.subscribers.subscribe(101, { now: 5, cursor: first!.seq, lang: "zh" });
     await sqlite.subscribers.subscribe(102, { now: 6, cursor: second!.seq });

@@ -2,47 +2,33 @@
  * REDIS_URL mode: two app instances on one Redis share articles, the seed-file index and
  * subscribers — the second instance ingests nothing again and knows every article and subscriber.
  */
-import { copyFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../bot/app.js";
 import { loadConfig } from "../../bot/config.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../../bot/emulator/index.js";
 import { createLogger } from "../../bot/logger.js";
 import { openRedisStorage } from "../../bot/storage.js";
-import { CORPUS_DIR, tempDir } from "../helpers/corpus.js";
-import { deleteKeysUnder, uniqueKeyPrefix, useTestRedis, type TestRedis } from "../helpers/redis-server.js";
+import { useRedisAppBed } from "../helpers/redis-app-bed.js";
 
 const TOKEN = "333333333:AAE-redis-app-token-0123456789abcdef";
-let redis: TestRedis;
+const bed = useRedisAppBed("redis-app");
 let emulator: BotApiEmulator;
-const seeds = tempDir("redis-app-seeds");
-const data = tempDir("redis-app-data");
-const keyPrefix = uniqueKeyPrefix("redis-app");
-
 beforeAll(async () => {
-  redis = await useTestRedis();
   emulator = await startBotApiEmulator();
-  for (const file of ["seed.txt", "zh_045.txt", "en_001.txt"]) copyFileSync(join(CORPUS_DIR, file), join(seeds.dir, file));
-}, 30_000);
+});
 afterAll(async () => {
-  if (redis.available) {
-    await deleteKeysUnder(redis.url, keyPrefix);
-    await redis.stop();
-  }
   await emulator.close();
-  seeds.remove();
-  data.remove();
 });
 
 describe("two instances on one REDIS_URL", () => {
   it("share articles, the seed-file index and subscribers", async (context) => {
+    const { redis, keyPrefix } = bed;
     if (!redis.available) return context.skip(redis.skipReason);
     const config = loadConfig({
       BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: emulator.apiRoot,
-      SEEDS_DIR: seeds.dir,
-      DATA_DIR: data.dir,
+      SEEDS_DIR: bed.seedsDir,
+      DATA_DIR: bed.dataDir,
       REDIS_URL: redis.url,
     });
     const instance = async () =>
