@@ -17,11 +17,14 @@ type Speaker = { kind: "people"; records: PersonRecord[] } | { kind: "other"; la
 const ONE_UNNAMED_PERSON = /(?:一位|一名|这位|這位|该|該|那位|此位|某|^a\s|^an\s|^one\s|^the\s)/iu;
 
 const HAN_CHARACTER = /[\u3400-\u9fff]/u;
+const LATIN_LETTER = /[A-Za-z]/;
 
 /** More Han characters than Latin words: read with the Chinese reader. */
 function isChineseText(text: string): boolean {
   // English blocks (most of an English article) hold no Han character at all: one native scan.
   if (!HAN_CHARACTER.test(text)) return false;
+  // Most Chinese blocks hold no Latin letter either: then Han wins, again with one native scan.
+  if (!LATIN_LETTER.test(text)) return true;
   let han = 0;
   let latinWords = 0;
   let inWord = false;

@@ -6,27 +6,38 @@ import type { Attribution, KnownPeople, SubjectRef } from "./model.js";
 import { findQuoteSpans, maskQuotes, type QuoteSpan } from "./spans.js";
 import { ZH_CUES, ZH_DIRECT_CUES, ZH_WEAK_CUES, withTraditional } from "./zh-lexicon.js";
 import { looksLikeName, parseZhSubject, titledName } from "./zh-subject.js";
+import { HAS_DE, HAS_KAN, HAS_PAREN, HAS_STANCE_NOUN, firstAtOrAfter, indexAtOrAfter, markBlock, markTable, type BlockMarks } from "./zh-marks.js";
+
+/** A cue word and its second character (-1 for one-character words): most candidates fail on it. */
+interface CueWord {
+  word: string;
+  second: number;
+}
 
 interface CueTables {
   /** Cue words sharing a first character, longest first: the candidates at one position. */
-  groups: string[][];
+  groups: CueWord[][];
   /** 1 + index into `groups` for the first character of some cue, else 0: one load per character. */
   firstChar: Uint16Array;
   direct: Set<string>;
   weak: Set<string>;
+  /** Character classes for the block scan (zh-marks.ts). */
+  marks: Uint16Array;
 }
 let cueTables: CueTables | undefined;
 
 function cues(): CueTables {
   if (cueTables) return cueTables;
-  const groups: string[][] = [];
+  const groups: CueWord[][] = [];
   const firstChar = new Uint16Array(0x10000);
   for (const w of withTraditional(ZH_CUES)) {
     const c = w.charCodeAt(0);
     if (firstChar[c] === 0) firstChar[c] = groups.push([]);
-    groups[firstChar[c]! - 1]!.push(w);
+    groups[firstChar[c]! - 1]!.push({ word: w, second: w.length > 1 ? w.charCodeAt(1) : -1 });
   }
-  cueTables = { groups, firstChar, direct: new Set(withTraditional(ZH_DIRECT_CUES)), weak: new Set(withTraditional(ZH_WEAK_CUES)) };
+  const firsts: number[] = [];
+  for (let c = 0; c < firstChar.length; c++) if (firstChar[c] !== 0) firsts.push(c);
+  cueTables = { groups, firstChar, marks: markTable(firsts), direct: new Set(withTraditional(ZH_DIRECT_CUES)), weak: new Set(withTraditional(ZH_WEAK_CUES)) };
   return cueTables;
 }
 
@@ -34,6 +45,12 @@ function cues(): CueTables {
 const NEGATIONS_2 = ["并不", "並不", "从不", "從不", "没有", "沒有"];
 const NEGATIONS_1 = ["不", "未"];
 const CUE_TAILS = ["说", "說", "道"];
+
+/** The word of `words` that `s` holds at `at`, compared in place (no slice), or "". */
+function wordAt(words: readonly string[], s: string, at: number): string {
+  for (const w of words) if (s.startsWith(w, at)) return w;
+  return "";
+}
 
 interface CueMatch {
   /** Start of the match, negation included. */
@@ -46,30 +63,30 @@ interface CueMatch {
 }
 
 /**
- * The next cue at or after `from`: negation? cue (说|道)?, leftmost first. A scan over first
- * characters with a table lookup (several times faster here than a pattern: alternations of Han
- * words get no quick first-character check), then a negation read backwards — no negation starts
- * a cue, so this finds exactly what `(neg)?(cue)(说|道)?` would.
+ * The next cue at or after `from`: negation? cue (说|道)?, leftmost first. Only the positions the
+ * block scan found to start some cue word are tried (a pattern would be several times slower:
+ * alternations of Han words get no quick first-character check), then a negation is read
+ * backwards — no negation starts a cue, so this finds exactly what `(neg)?(cue)(说|道)?` would.
  */
-function nextCue(tb: CueTables, masked: string, from: number): CueMatch | null {
-  const n = masked.length;
-  for (let i = from; i < n; i++) {
+function nextCue(tb: CueTables, masked: string, marks: BlockMarks, from: number): CueMatch | null {
+  const starts = marks.cueStarts;
+  for (let k = indexAtOrAfter(starts, from); k < starts.length; k++) {
+    const i = starts[k]!;
     const group = tb.firstChar[masked.charCodeAt(i)]!;
-    if (group === 0) continue;
+    const second = masked.charCodeAt(i + 1);
     let verb: string | undefined;
     for (const w of tb.groups[group - 1]!) {
-      if (masked.startsWith(w, i)) {
-        verb = w;
+      if (w.second !== -1 && w.second !== second) continue;
+      if (w.word.length <= 2 || masked.startsWith(w.word, i)) {
+        verb = w.word;
         break;
       }
     }
     if (verb === undefined) continue;
-    let negation = "";
-    if (i - 2 >= from && NEGATIONS_2.includes(masked.slice(i - 2, i))) negation = masked.slice(i - 2, i);
-    else if (i - 1 >= from && NEGATIONS_1.includes(masked[i - 1]!)) negation = masked[i - 1]!;
+    let negation = i - 2 >= from ? wordAt(NEGATIONS_2, masked, i - 2) : "";
+    if (negation === "" && i - 1 >= from) negation = wordAt(NEGATIONS_1, masked, i - 1);
     const verbEnd = i + verb.length;
-    const next = masked[verbEnd];
-    const tail = next !== undefined && CUE_TAILS.includes(next) ? next : "";
+    const tail = wordAt(CUE_TAILS, masked, verbEnd);
     return { index: i - negation.length, negation, verb, tail, end: verbEnd + tail.length };
   }
   return null;
@@ -110,9 +127,9 @@ const AUTHORED = /(?:文章|撰文|报告|報告|书中|書中|专栏|專欄|论
  * clause start: "在X看来，…", "根据X的说法，…", "X的看法是，…".
  */
 const FRAMED = [
-  { anchor: /看[来來][，,]/gu, lead: /^在/u, cue: "看来" },
-  { anchor: /的(?:说法|說法|估算|估计|估計|看法|分析|观点|觀點|计算|計算|研究)[，,]/gu, lead: /^(?:根据|根據|依据|依據|据|據)/u, cue: "根据" },
-  { anchor: /的(?:看法|观点|觀點|结论|結論)是[，,：:]?/gu, lead: null, cue: "的看法是" },
+  { anchor: /看[来來][，,]/gu, needs: HAS_KAN, lead: /^在/u, cue: "看来" },
+  { anchor: /的(?:说法|說法|估算|估计|估計|看法|分析|观点|觀點|计算|計算|研究)[，,]/gu, needs: HAS_DE, lead: /^(?:根据|根據|依据|依據|据|據)/u, cue: "根据" },
+  { anchor: /的(?:看法|观点|觀點|结论|結論)是[，,：:]?/gu, needs: HAS_DE, lead: null, cue: "的看法是" },
 ] as const;
 
 interface Cue {
@@ -128,15 +145,52 @@ interface Cue {
   /** The quote right before the subject (“…，”X说), claimed as X's. */
   trailingQuote: QuoteSpan | null;
   /** A reported clause ending in a quote right before the subject ("美国有“…，”她说"). */
-  trailingClause?: [number, number] | null;
+  trailingClause: [number, number] | null;
   authored: boolean;
   /** The cue takes only the quote right after it ("说出“…”"), nothing more. */
-  quoteOnly?: boolean;
+  quoteOnly: boolean;
   /** Names whom a following pronoun means, attributes nothing ("X持不同看法"). */
-  stateOnly?: boolean;
+  stateOnly: boolean;
+}
+
+/** What a cue needs; the rest defaults. */
+type CueFields = Pick<Cue, "subjectStart" | "cueStart" | "contentStart" | "cue" | "subjects"> & Partial<Cue>;
+
+/**
+ * Every Cue is built here with the same fields in the same order: one object shape, so the
+ * property reads in the readers stay monomorphic (several shapes made them measurably slower).
+ */
+function newCue(f: CueFields): Cue {
+  return {
+    subjectStart: f.subjectStart,
+    cueStart: f.cueStart,
+    contentStart: f.contentStart,
+    cue: f.cue,
+    negated: f.negated ?? false,
+    subjects: f.subjects,
+    trailingQuote: f.trailingQuote ?? null,
+    trailingClause: f.trailingClause ?? null,
+    authored: f.authored ?? false,
+    quoteOnly: f.quoteOnly ?? false,
+    stateOnly: f.stateOnly ?? false,
+  };
+}
+
+/** An Attribution, always of one shape (see newCue). */
+function said(subjects: SubjectRef[], text: string, kind: Attribution["kind"], cue: string, at: number, authored = false, mention?: Attribution["mention"]): Attribution {
+  return { subjects, text, kind, cue, authored, mention, at };
 }
 
 const REPORTIVE = /[。！？](?=另据|据悉|據悉|据报道|據報導|据了解|據了解|据称|據稱|报道称|報導稱)/u;
+
+/** Whether the text holds a character REPORTIVE's lookahead can start with (a native scan: several times faster than a charCodeAt loop). */
+const REPORTIVE_START = /[另据據报報]/u;
+
+/** A quote opens at `open` and no Han character follows it: "称为“集中营”" names, "称为“双循环”战略" does not. */
+function namesWithQuote(spans: readonly QuoteSpan[], text: string, open: number): boolean {
+  for (const sp of spans) if (sp.open === open) return !isCjk(text[sp.close + 1]);
+  return false;
+}
 
 /** The nouns STANCE ends in: a block without one holds no stance. */
 const STANCE_NOUN = /看法|观点|觀點|态度|態度|立场|立場|意见|意見|说法|說法/u;
@@ -225,10 +279,10 @@ function followingChar(text: string, pos: number): string | undefined {
   return text[i];
 }
 
-function findCues(text: string, masked: string, spans: readonly QuoteSpan[], known: KnownPeople, heading: boolean): Cue[] {
+function findCues(text: string, masked: string, marks: BlockMarks, spans: readonly QuoteSpan[], known: KnownPeople, heading: boolean): Cue[] {
   const tb = cues();
   const found: Cue[] = [];
-  for (let m = nextCue(tb, masked, 0); m !== null; m = nextCue(tb, masked, m.end)) {
+  for (let m = nextCue(tb, masked, marks, 0); m !== null; m = nextCue(tb, masked, marks, m.end)) {
     const negation = m.negation;
     const verb = m.verb;
     const start = m.index;
@@ -269,13 +323,12 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     if (!authors && only !== null && only.type === "other" && (only.label.length > 16 || CLAUSE_START.test(only.label))) continue;
     let contentStart = end;
     // "将再教育营称为“集中营”--这一说法" is a statement; "称为“双循环”战略" names a plan.
-    const namedQuote = spans.find((sp) => sp.open === end + 1);
-    const namesAs = (verb === "称" || verb === "稱") && (after === "为" || after === "為") && namedQuote !== undefined && !isCjk(text[namedQuote.close + 1]);
+    const namesAs = (verb === "称" || verb === "稱") && (after === "为" || after === "為") && namesWithQuote(spans, text, end + 1);
     if (verb === "说出" || verb === "說出" || namesAs) {
       // "说出“…”", "将再教育营称为“集中营”": the quoted words are all that was said.
       const q = spans.find((sp) => sp.open === end + (namesAs ? 1 : 0));
       if (q === undefined) continue;
-      found.push({ subjectStart, cueStart: start, contentStart: q.open, cue: verb, negated: false, subjects: parsed.kind === "refs" ? parsed.refs : [{ type: "continuation" }], trailingQuote: null, authored: false, quoteOnly: true });
+      found.push(newCue({ subjectStart, cueStart: start, contentStart: q.open, cue: verb, negated: false, subjects: parsed.kind === "refs" ? parsed.refs : [{ type: "continuation" }], trailingQuote: null, authored: false, quoteOnly: true }));
       continue;
     }
     if (verb === "告诉" || verb === "告訴") {
@@ -307,7 +360,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       const q = ownerOfQuoteEndingAt(spans, subjectStart - 1);
       const who = q !== null && /以\s*$/u.test(text.slice(0, q.open)) ? sentenceSubject(text, masked, q.open, found, known) : null;
       if (q !== null && who !== null) {
-        found.push({ subjectStart, cueStart: start, contentStart: start, cue: verb, negated: false, subjects: [who], trailingQuote: q, authored: false });
+        found.push(newCue({ subjectStart, cueStart: start, contentStart: start, cue: verb, negated: false, subjects: [who], trailingQuote: q, authored: false }));
       }
       continue;
     }
@@ -324,7 +377,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     }
     if (authors && only !== null && only.type === "other") refs = [{ type: "authors", label: only.label }];
     for (const r of refs) if (r.type === "person") known.note(r);
-    found.push({
+    found.push(newCue({
       subjectStart,
       cueStart: start,
       contentStart,
@@ -334,9 +387,10 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       trailingQuote,
       trailingClause,
       authored: AUTHORED.test(chunk) && refs.every((r) => r.type === "person"),
-    });
+    }));
   }
   for (const frame of FRAMED) {
+    if ((marks.has & frame.needs) === 0) continue;
     frame.anchor.lastIndex = 0;
     for (let m = frame.anchor.exec(masked); m !== null; m = frame.anchor.exec(masked)) {
       const start = subjectStartBefore(masked, m.index);
@@ -352,23 +406,23 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
       const end = m.index + m[0].length;
       // A cue inside the frame is part of it ("据X称" is read as a plain cue instead).
       for (let i = found.length - 1; i >= 0; i--) if (found[i]!.cueStart >= start && found[i]!.cueStart < end) found.splice(i, 1);
-      found.push({ subjectStart: start, cueStart: start, contentStart: end, cue: frame.cue, negated: false, subjects: parsed.refs, trailingQuote: null, authored: false });
+      found.push(newCue({ subjectStart: start, cueStart: start, contentStart: end, cue: frame.cue, negated: false, subjects: parsed.refs, trailingQuote: null, authored: false }));
     }
   }
   // "徐遵慈持较悲观的看法。她说，…": a stance without words; its holder is whom "她" means next.
   STANCE.lastIndex = 0;
   // Most blocks hold none of the nouns a stance ends in: one literal search instead of trying
   // the pattern at every "有".
-  for (let m = STANCE_NOUN.test(masked) ? STANCE.exec(masked) : null; m !== null; m = STANCE.exec(masked)) {
+  for (let m = (marks.has & HAS_STANCE_NOUN) !== 0 && STANCE_NOUN.test(masked) ? STANCE.exec(masked) : null; m !== null; m = STANCE.exec(masked)) {
     const subjectStart = subjectStartBefore(masked, m.index);
     const parsed = parseZhSubject(text.slice(subjectStart, m.index), known);
     if (parsed.kind !== "refs" || parsed.refs.some((r) => r.type !== "person")) continue;
     const end = m.index + m[0].length;
-    found.push({ subjectStart, cueStart: m.index, contentStart: end, cue: m[0], negated: false, subjects: parsed.refs, trailingQuote: null, authored: false, stateOnly: true });
+    found.push(newCue({ subjectStart, cueStart: m.index, contentStart: end, cue: m[0], negated: false, subjects: parsed.refs, trailingQuote: null, authored: false, stateOnly: true }));
   }
   // "姓名：观点" — a name followed by a colon, as in sub-headings and interview transcripts.
-  for (let i = masked.indexOf("："); i >= 0; i = masked.indexOf("：", i + 1)) colonCue(i);
-  for (let i = masked.indexOf(":"); i >= 0; i = masked.indexOf(":", i + 1)) colonCue(i);
+  for (const i of marks.fullColons) colonCue(i);
+  for (const i of marks.asciiColons) colonCue(i);
   function colonCue(i: number): void {
     const subjectStart = subjectStartBefore(masked, i);
     const chunk = text.slice(subjectStart, i).trim();
@@ -377,7 +431,7 @@ function findCues(text: string, masked: string, spans: readonly QuoteSpan[], kno
     if (!nameLike) return;
     const parsed = parseZhSubject(chunk, known);
     if (parsed.kind !== "refs" || parsed.refs[0]?.type !== "person") return;
-    found.push({ subjectStart, cueStart: i, contentStart: i + 1, cue: "：", negated: false, subjects: parsed.refs, trailingQuote: null, authored: false });
+    found.push(newCue({ subjectStart, cueStart: i, contentStart: i + 1, cue: "：", negated: false, subjects: parsed.refs, trailingQuote: null, authored: false }));
   }
   found.sort((a, b) => a.cueStart - b.cueStart);
   // Drop cues that sit inside another cue's subject chunk (rare nested matches), and reports of
@@ -423,20 +477,16 @@ function sentenceSubject(text: string, masked: string, pos: number, earlier: rea
   return null;
 }
 
-/** Code-unit classes (no `u` flag), exactly what a charCodeAt loop would compare. */
-const SENTENCE_END_MARK = /[。！？!?]/g;
-const CLAUSE_MARK = /[，,；]/g;
-
 const INTRODUCED = /[\u3400-\u9fff][（(]\s*[A-Za-z][^（）()]*[)）]/gu;
 
 /**
  * People introduced in full — role, name and romanised name — in sentences that attribute
  * nothing: "尤霍（Ted Yoho）起草了一项法案。他对德国之声说…" — the "他" is Yoho.
  */
-function mentions(text: string, masked: string, found: readonly Cue[], known: KnownPeople): Attribution[] {
+function mentions(text: string, masked: string, marks: BlockMarks, found: readonly Cue[], known: KnownPeople): Attribution[] {
   const out: Attribution[] = [];
   INTRODUCED.lastIndex = 0;
-  const parenthesised = masked.includes("(") || masked.includes("（");
+  const parenthesised = (marks.has & HAS_PAREN) !== 0;
   for (let m = parenthesised ? INTRODUCED.exec(masked) : null; m !== null; m = INTRODUCED.exec(masked)) {
     const parenEnd = m.index + m[0].length;
     let s = m.index;
@@ -449,26 +499,22 @@ function mentions(text: string, masked: string, found: readonly Cue[], known: Kn
     if (parsed.kind !== "refs" || parsed.refs.length !== 1 || parsed.refs[0]!.type !== "person") continue;
     const ref = parsed.refs[0]!;
     if (ref.role.length === 0) continue;
-    out.push({ subjects: [ref], text: "", kind: "indirect", cue: "", mention: "topic", at: m.index });
+    out.push(said([ref], "", "indirect", "", m.index, false, "topic"));
   }
   // "台湾外交部长吴钊燮正在敲响警钟…": a titled person opening a sentence is whom "他" means when
   // nobody has spoken yet.
-  // Sentence and clause ends are found with native scans; both cursors only move forward.
+  // Sentence and clause ends come from the block scan; both cursors only move forward.
   let cue = 0;
   let nextClauseMark = -1;
   for (let s = 0; s < masked.length; ) {
-    SENTENCE_END_MARK.lastIndex = s;
-    const e = SENTENCE_END_MARK.exec(masked)?.index ?? masked.length;
-    if (nextClauseMark < s && nextClauseMark !== masked.length) {
-      CLAUSE_MARK.lastIndex = s;
-      nextClauseMark = CLAUSE_MARK.exec(masked)?.index ?? masked.length;
-    }
+    const e = firstAtOrAfter(marks.sentenceEnds, s, masked.length);
+    if (nextClauseMark < s && nextClauseMark !== masked.length) nextClauseMark = firstAtOrAfter(marks.clauseMarks, s, masked.length);
     const clauseEnd = nextClauseMark < e ? nextClauseMark : -1;
     while (cue < found.length && found[cue]!.cueStart < s) cue++;
     const hasCue = cue < found.length && found[cue]!.cueStart < e;
     if (!hasCue) {
       const named = titledName(text.slice(s, Math.min(clauseEnd < 0 ? e : clauseEnd, s + 40)));
-      if (named !== null) out.push({ subjects: [named], text: "", kind: "indirect", cue: "", mention: "fallback", at: s });
+      if (named !== null) out.push(said([named], "", "indirect", "", s, false, "fallback"));
     }
     s = e + 1;
   }
@@ -532,7 +578,10 @@ function quoteText(text: string, span: QuoteSpan): string {
 export function readChineseBlock(text: string, known: KnownPeople, heading: boolean): Attribution[] {
   const spans = findQuoteSpans(text);
   const masked = maskQuotes(text, spans);
-  const found = findCues(text, masked, spans, known, heading);
+  const marks = markBlock(masked, cues().marks);
+  /** REPORTIVE needs one of its first characters somewhere in the block: most blocks skip it. */
+  const mayReport = REPORTIVE_START.test(text);
+  const found = findCues(text, masked, marks, spans, known, heading);
   const out: Attribution[] = [];
   const claimed = new Set<QuoteSpan>();
   /** Ranges of text already attributed, to find the quotes nobody claimed. */
@@ -552,7 +601,7 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
       const [a, b] = c.trailingClause;
       const clause = trimIndirect(text.slice(a, b));
       if (hasWords(clause, 4) && !covered.some(([x, y]) => a < y && b > x)) {
-        out.push({ subjects: c.subjects, text: clause, kind: "indirect", cue: c.cue, at: a });
+        out.push(said(c.subjects, clause, "indirect", c.cue, a));
         covered.push([a, b]);
         const q = spans.find((sp) => sp.open >= a && sp.close < b && sp.close === b - 1);
         if (q !== undefined) claimed.add(q);
@@ -560,12 +609,12 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
     }
     if (c.trailingQuote !== null && !claimed.has(c.trailingQuote)) {
       const q = quoteText(text, c.trailingQuote);
-      if (hasWords(q, 2)) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.cue, at: c.trailingQuote.open });
+      if (hasWords(q, 2)) out.push(said(c.subjects, q, "direct", c.cue, c.trailingQuote.open));
       claimed.add(c.trailingQuote);
       covered.push([c.trailingQuote.open, c.trailingQuote.close]);
     }
     if (c.stateOnly === true) {
-      out.push({ subjects: c.subjects, text: "", kind: "indirect", cue: c.cue, at: c.cueStart });
+      out.push(said(c.subjects, "", "indirect", c.cue, c.cueStart));
       continue;
     }
     if (c.quoteOnly === true) {
@@ -573,13 +622,13 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
       if (q !== undefined && !claimed.has(q)) {
         claimed.add(q);
         covered.push([q.open, q.close]);
-        out.push({ subjects: c.subjects, text: quoteText(text, q), kind: "direct", cue: c.cue, at: q.open });
+        out.push(said(c.subjects, quoteText(text, q), "direct", c.cue, q.open));
       }
       continue;
     }
     const start = c.negated ? c.cueStart : c.contentStart;
     // A sentence opening with "据悉/据报道/另据" is the reporter's again, not the speaker's.
-    const reportive = REPORTIVE.exec(text.slice(start, end));
+    const reportive = mayReport ? REPORTIVE.exec(text.slice(start, end)) : null;
     if (reportive !== null) end = start + reportive.index + 1;
     // “…，”X写道，他引用了…: after a quote-first attribution, a new clause about the speaker is narration.
     const narrationAfterQuote = c.trailingQuote !== null && /^[他她][^说說认認表指称稱]/u.test(text.slice(c.contentStart, c.contentStart + 2));
@@ -589,20 +638,20 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
       while (s0 > 0 && !isSentenceEnd(masked.charCodeAt(s0 - 1))) s0--;
       const before = trimIndirect(text.slice(s0, c.subjectStart));
       if (hasWords(before, 8) && !covered.some(([x, y]) => s0 < y && c.subjectStart > x)) {
-        out.push({ subjects: c.subjects, text: before, kind: "indirect", cue: c.cue, at: s0 });
+        out.push(said(c.subjects, before, "indirect", c.cue, s0));
         covered.push([s0, c.subjectStart]);
         continue;
       }
     }
     if (end <= c.contentStart || text[c.contentStart] === "。" || narrationAfterQuote) {
       // Nothing said here, but the speaker is now the one a following "他" means.
-      out.push({ subjects: c.subjects, text: "", kind: "indirect", cue: c.cue, authored: c.authored, at: c.subjectStart });
+      out.push(said(c.subjects, "", "indirect", c.cue, c.subjectStart, c.authored));
       continue;
     }
     covered.push([start, end]);
-    const pieces = contentPieces(text, spans, start, end, c, claimed, covered);
-    for (const p of pieces) p.at = c.subjectStart;
-    out.push(...(pieces.length > 0 ? pieces : [{ subjects: c.subjects, text: "", kind: "indirect" as const, cue: c.cue, at: c.subjectStart }]));
+    const piecesFrom = out.length;
+    contentPieces(text, spans, start, end, c, claimed, covered, out);
+    if (out.length === piecesFrom) out.push(said(c.subjects, "", "indirect", c.cue, c.subjectStart));
   }
   // Quoted sentences outside any attributed range: the last speaker in this block, or before it.
   for (const span of spans) {
@@ -616,9 +665,9 @@ export function readChineseBlock(text: string, known: KnownPeople, heading: bool
     // With no cue before it in this block, only a quote that opens the block continues the last
     // speaker ("a whole paragraph in quote marks"); a quote inside narration is not theirs.
     if (previous === undefined && text.slice(0, span.open).trim().length > 0) continue;
-    out.push({ subjects: previous?.subjects ?? [{ type: "continuation" }], text: q, kind: "direct", cue: "“”", at: span.open });
+    out.push(said(previous?.subjects ?? [{ type: "continuation" }], q, "direct", "“”", span.open));
   }
-  out.push(...mentions(text, masked, found, known));
+  out.push(...mentions(text, masked, marks, found, known));
   return out.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
 }
 
@@ -630,8 +679,8 @@ function contentPieces(
   c: Cue,
   claimed: Set<QuoteSpan>,
   covered: Array<[number, number]>,
-): Attribution[] {
-  const out: Attribution[] = [];
+  out: Attribution[],
+): void {
   const inside = spans.filter((s) => s.open >= start && s.open < end);
   const first = inside[0];
   let s0 = start;
@@ -645,8 +694,8 @@ function contentPieces(
       claimed.add(first);
       covered.pop();
       covered.push([start, first.close]);
-      if (hasWords(q, 2)) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.cue });
-      return out;
+      if (hasWords(q, 2)) out.push(said(c.subjects, q, "direct", c.cue, c.subjectStart));
+      return;
     }
   }
   let cursor = start;
@@ -661,13 +710,12 @@ function contentPieces(
       (opensSentence || (innerEnd !== undefined && SENTENCE_END.has(innerEnd)) || (after !== undefined && OPENERS.has(after)) || !span.closed);
     if (!sentenceQuote) continue;
     const before = trimIndirect(text.slice(cursor, span.open));
-    if (hasWords(before, 4)) out.push({ subjects: c.subjects, text: before, kind: "indirect", cue: c.cue, authored: c.authored });
+    if (hasWords(before, 4)) out.push(said(c.subjects, before, "indirect", c.cue, c.subjectStart, c.authored));
     const q = quoteText(text, span);
-    if (hasWords(q, 2)) out.push({ subjects: c.subjects, text: q, kind: "direct", cue: c.cue });
+    if (hasWords(q, 2)) out.push(said(c.subjects, q, "direct", c.cue, c.subjectStart));
     claimed.add(span);
     cursor = span.closed ? span.close + 1 : text.length;
   }
   const rest = trimIndirect(text.slice(cursor, end));
-  if (hasWords(rest, 4)) out.push({ subjects: c.subjects, text: rest, kind: "indirect", cue: c.cue, authored: c.authored });
-  return out;
+  if (hasWords(rest, 4)) out.push(said(c.subjects, rest, "indirect", c.cue, c.subjectStart, c.authored));
 }

@@ -25,6 +25,8 @@ interface SubjectTables {
   places: Set<string>;
   pronouns: Set<string>;
   plural: Set<string>;
+  /** Length of the longest word in `pronouns` and `plural`. */
+  pronounMaxLength: number;
 }
 
 let tables: SubjectTables | undefined;
@@ -89,6 +91,7 @@ function t(): SubjectTables {
     places: new Set(withTraditional(PLACES)),
     pronouns: new Set(withTraditional(ZH_PRONOUNS)),
     plural: new Set(withTraditional(ZH_PLURAL_PRONOUNS)),
+    pronounMaxLength: Math.max(...withTraditional([...ZH_PRONOUNS, ...ZH_PLURAL_PRONOUNS]).map((w) => w.length)),
   };
   return tables;
 }
@@ -121,10 +124,30 @@ const LATIN_PAREN_TAIL = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]\s*$/u;
 const LATIN_PAREN_ANY = /[（(]\s*([A-Za-z][^（）()]*?)\s*[)）]/gu;
 const LATIN_NAME_TAIL = /(?:^|[^A-Za-z.'’\-])((?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|de|van|von|der|ul|al|bin|da|di|le|la))*)$/u;
 const HAS_CAPITAL = /[A-Z]/u;
-const HAN_NAME = /^[\u3400-\u9fff]{2,4}$/u;
+/** Two to four Han characters and nothing else (what /^[\u3400-\u9fff]{2,4}$/ matches), without a pattern. */
+function isHanName(s: string): boolean {
+  if (s.length < 2 || s.length > 4) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x3400 || c > 0x9fff) return false;
+  }
+  return true;
+}
 const TRANSLIT_NAME = /^[\u3400-\u9fff]{1,8}(?:[·•‧・\-－‐](?:[\u3400-\u9fff]{1,8}|[A-Z]\.?)){1,3}$/u;
 /** Characters that rarely occur in personal names but often in clauses mistaken for them. */
-const NOT_IN_NAMES = /[的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並拒绝絕购購买買遍续續过過推持能]/u;
+const NOT_IN_NAMES = charTable("的是在了这這那们們和与與及或对對把被从從向于於个個此其该該之为為所以将將会會要都也还還很最更已就并並拒绝絕购購买買遍续續过過推持能");
+/** A table of BMP characters, for membership tests by code (cheaper than a character-class pattern on short strings). */
+function charTable(chars: string): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return table;
+}
+
+function hasCharOf(table: Uint8Array, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (table[s.charCodeAt(i)] === 1) return true;
+  return false;
+}
+
 /** A bare word starting like this is a phrase, not a name ("有观察", "美国共", "大多数"). */
 const NOT_BARE_NAME_START = /^[有大各每全该該这這那其本我你他她它美中英法德日俄韩韓欧歐亚亞非澳加台港多少许許诸諸几幾两兩]/u;
 const NOT_IN_BARE_NAMES = /[国國人们們数數次仅僅续續持观觀点點党黨共外交会會部府界方家者]/u;
@@ -251,6 +274,17 @@ export function stripFraming(input: string): string {
   return s.trim();
 }
 
+/** 他, 她们, 对方…: the lists are of short words, so a longer string skips hashing itself for a set lookup. */
+function isPronoun(s: string): boolean {
+  const tb = t();
+  return s.length <= tb.pronounMaxLength && tb.pronouns.has(s);
+}
+
+function isPluralPronoun(s: string): boolean {
+  const tb = t();
+  return s.length <= tb.pronounMaxLength && tb.plural.has(s);
+}
+
 /** A title followed by more text ("…议长维特齐"): a frame that would swallow a person is no frame. */
 function holdsPerson(part: string): boolean {
   const title = lastTitle(part);
@@ -271,8 +305,8 @@ function isHan(c: string | undefined): boolean {
 export function looksLikeName(s: string, afterTitle = false): boolean {
   if (s.length === 0) return false;
   if (TRANSLIT_NAME.test(s)) return true;
-  if (HAN_NAME.test(s)) {
-    if (NOT_IN_NAMES.test(s) || endsWithAny(s, t().orgEndings) || containsAny(s, t().unnamed) || t().pronouns.has(s) || t().plural.has(s)) return false;
+  if (isHanName(s)) {
+    if (hasCharOf(NOT_IN_NAMES, s) || endsWithAny(s, t().orgEndings) || containsAny(s, t().unnamed) || isPronoun(s) || isPluralPronoun(s)) return false;
     if (afterTitle) return true;
     // Three characters right before a speech verb are far more often a full name than a word.
     if (s.length === 3 && !NOT_BARE_NAME_START.test(s) && !NOT_IN_BARE_NAMES.test(s)) return true;
@@ -375,8 +409,20 @@ function other(label: string): SubjectRef {
   return { type: "other", label, group };
 }
 
+/** Drops one final 的, then ，,、 and spaces at both ends: a scan, not two pattern replacements. */
 function trimRole(role: string): string {
-  return role.replace(/的$/u, "").replace(/^[，,、\s]+|[，,、\s]+$/gu, "");
+  let end = role.length;
+  if (end > 0 && role.charCodeAt(end - 1) === 0x7684) end--; // 的
+  let a = 0;
+  while (a < end && isRoleEdge(role.charCodeAt(a))) a++;
+  let b = end;
+  while (b > a && isRoleEdge(role.charCodeAt(b - 1))) b--;
+  return a === 0 && b === role.length ? role : role.slice(a, b);
+}
+
+/** ，,、 and `\s`. */
+function isRoleEdge(c: number): boolean {
+  return c === 0x3001 || isConnectorTrail(c);
 }
 
 /** One subject (not a joint list). */
@@ -394,14 +440,14 @@ function parseSingle(raw: string, known: KnownPeople): SubjectRef | null {
     s = s.slice(0, lastParen.index);
   }
   // "包括田飞龙的导师张千帆在内的许多学者": the named member speaks.
-  const including = /^包括(.+?)在[内內]的/u.exec(s);
+  const including = s.startsWith("包括") ? /^包括(.+?)在[内內]的/u.exec(s) : null;
   if (including !== null && including[1] !== undefined) {
     const inner = parseSingle(including[1], known);
     if (inner !== null && inner.type === "person") return inner;
   }
   const tb = t();
-  if (tb.pronouns.has(s)) return { type: "pronoun" };
-  if (tb.plural.has(s)) return { type: "other", label: s, group: "unnamed" };
+  if (isPronoun(s)) return { type: "pronoun" };
+  if (isPluralPronoun(s)) return { type: "other", label: s, group: "unnamed" };
   const knownSurface = known.knownEndingAt(s, s.length);
   if (knownSurface !== null) {
     return { type: "person", surface: knownSurface, romanized, role: trimRole(s.slice(0, s.length - knownSurface.length)) };
