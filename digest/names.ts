@@ -111,20 +111,33 @@ export function toTraditional(s: string): string {
 }
 
 /**
+ * `\s` of a JavaScript regex (WhiteSpace and LineTerminator) for one UTF-16 code unit, without
+ * a regex: undoubleName runs on every name the quote reader registers.
+ */
+function isSpaceCode(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
  * "Ryuta ItoRyuta Ito" → "Ryuta Ito": some outlets print the romanised name twice (a scraping
  * artefact). Only an exact repetition of the whole string is undone.
  */
 export function undoubleName(s: string): string {
   const t = s.trim();
   if (t.length < 4 || t.length > MAX_NAME_LENGTH) return t;
+  // Most names are too short or have an odd number of letters: count before building anything.
+  let letters = 0;
+  for (let i = 0; i < t.length; i++) if (!isSpaceCode(t.charCodeAt(i))) letters++;
+  if (letters < 8 || letters % 2 !== 0) return t;
   const compact = t.replace(/\s+/gu, "");
-  if (compact.length < 8 || compact.length % 2 !== 0) return t;
   const half = compact.slice(0, compact.length / 2);
   if (half !== compact.slice(compact.length / 2)) return t;
   // Return the first occurrence with its original spacing.
   let seen = 0;
   for (let i = 0; i < t.length; i++) {
-    if (!/\s/u.test(t[i] ?? "")) seen++;
+    if (!isSpaceCode(t.charCodeAt(i))) seen++;
     if (seen === half.length) return t.slice(0, i + 1).trim();
   }
   return t;
