@@ -27,6 +27,7 @@ import { createArticleSearch, type ArticleSearch } from "./article-search.js";
 import type { Config } from "./config.js";
 import type { BotContext, BotDeps, IngestStatus } from "./context.js";
 import { createBot, publishCommands } from "./create-bot.js";
+import { lockRunCoordinator } from "./cron-coordinator.js";
 import { createDeliveryApi } from "./delivery/delivery-api.js";
 import { createRedisSendGate } from "./delivery/redis-gate.js";
 import { SendBudget } from "./delivery/send-budget.js";
@@ -85,7 +86,17 @@ const START_TIMEOUT_MS = 20_000;
 
 /** Fills the quote index and the search index from every stored article, in ingest order. */
 export async function loadIndexes(store: ArticleStore, quotes: QuoteIndex, search: ArticleSearch): Promise<number> {
-  let after = 0;
+  return (await indexArticlesSince(store, quotes, search, 0)).count;
+}
+
+/** Adds the articles stored after `afterSeq` to the indexes; returns how many and the last seq seen. */
+async function indexArticlesSince(
+  store: ArticleStore,
+  quotes: QuoteIndex,
+  search: ArticleSearch,
+  afterSeq: number,
+): Promise<{ count: number; lastSeq: number }> {
+  let after = afterSeq;
   let count = 0;
   for (;;) {
     const batch = await store.since(after, PAGE);
@@ -96,15 +107,26 @@ export async function loadIndexes(store: ArticleStore, quotes: QuoteIndex, searc
       after = stored.seq;
       count += 1;
     }
-    if (batch.length < PAGE) return count;
+    if (batch.length < PAGE) return { count, lastSeq: after };
   }
 }
+
+/**
+ * How often an instance on shared stores looks for articles another instance ingested: only the
+ * instance that won a cron slot ingests (and learns what it added), the others would otherwise
+ * answer /quotes and /search from what they knew at start.
+ */
+const INDEX_CATCH_UP_MS = 5_000;
 
 export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
   if (!config.botToken) throw new AppStartError("configuration", { cause: new Error("BOT_TOKEN is empty") });
   const token = config.botToken;
+  const workerId = `${hostname()}-${process.pid}`;
+  // Stores shared with other instances (Redis): the cron fires on every instance, one runs each slot.
+  // With SQLite there is one instance, and every tick runs here as before.
+  const shared = options.storage?.redis ? options.storage : undefined;
   // Before the store opens: a bad DIGEST_CRON or DIGEST_TZ stops the start with nothing to clean up.
   let schedule: DigestSchedule<DigestJobReport>;
   try {
@@ -113,6 +135,7 @@ export function createApp(options: AppOptions): App {
       tz: config.digest.tz,
       run: (at) => runDigestJob(jobDeps, at),
       logger,
+      ...(shared ? { coordinator: lockRunCoordinator({ lock: shared.lock, owner: workerId, now }) } : {}),
     });
   } catch (cause) {
     throw new AppStartError("the digest schedule", { cause });
@@ -126,7 +149,6 @@ export function createApp(options: AppOptions): App {
   const quotes = createQuoteIndex();
   const search = createArticleSearch();
   let lastIngest: IngestStatus | null = null;
-  const workerId = `${hostname()}-${process.pid}`;
 
   // One budget for both lanes: replies take the next free slot, the fan-out the rest, and together
   // they stay within DELIVERY_RATE. On Redis the bulk lane's limit is shared by every instance.
@@ -151,6 +173,7 @@ export function createApp(options: AppOptions): App {
     logger,
     workerId,
     ...(options.deliveryPollMs ? { pollMs: options.deliveryPollMs } : {}),
+    ...(config.deliveryLeaseMs ? { leaseMs: config.deliveryLeaseMs } : {}),
   });
 
   /** After every ingest (start and each digest run): the in-memory indexes learn what changed. */
@@ -239,6 +262,21 @@ export function createApp(options: AppOptions): App {
   };
 
   let background = false;
+  /** The highest article seq in the in-memory indexes (articles are added in seq order). */
+  let indexedSeq = 0;
+  let catchUpTimer: NodeJS.Timeout | null = null;
+  let catchingUp: Promise<void> | null = null;
+  const catchUpIndexes = (): Promise<void> => (catchingUp ??= learnFromOthers().finally(() => (catchingUp = null)));
+  const learnFromOthers = async (): Promise<void> => {
+    try {
+      if ((await storage.articles.lastSeq()) <= indexedSeq) return;
+      const learned = await indexArticlesSince(storage.articles, quotes, search, indexedSeq);
+      indexedSeq = learned.lastSeq;
+      logger.info({ articles: learned.count, lastSeq: indexedSeq }, "indexes learned articles ingested by another instance");
+    } catch (error) {
+      logger.warn({ err: error }, "index catch-up failed; will try again");
+    }
+  };
 
   return {
     bot,
@@ -263,7 +301,8 @@ export function createApp(options: AppOptions): App {
         failed: report.failed.length,
       };
       for (const failure of report.failed) logger.warn({ file: failure.file, reason: failure.reason }, "seed file rejected");
-      const indexed = await step("index build", () => loadIndexes(storage.articles, quotes, search));
+      const { count: indexed, lastSeq } = await step("index build", () => indexArticlesSince(storage.articles, quotes, search, 0));
+      indexedSeq = lastSeq;
       logger.info({ ...lastIngest, ...quotes.stats(), indexed, ms: now() - started }, "ingested and indexed");
 
       // auto-retry would retry an unreachable TELEGRAM_API_ROOT forever: give the first call a deadline.
@@ -292,10 +331,18 @@ export function createApp(options: AppOptions): App {
         background = true;
         worker.start();
         await schedule.start();
+        if (shared) {
+          catchUpTimer = setInterval(() => void catchUpIndexes(), INDEX_CATCH_UP_MS);
+          catchUpTimer.unref();
+        }
       });
     },
     async stop() {
       stopping.abort();
+      if (catchUpTimer) clearInterval(catchUpTimer);
+      catchUpTimer = null;
+      // Before the stores close under it.
+      await catchingUp;
       if (runner?.isRunning()) await runner.stop();
       runner = null;
       if (server) {

@@ -36,6 +36,9 @@ const envSchema = z
     SEEDS_DIR: z.preprocess(emptyToUndefined, z.string().default("./seeds")),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
     REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+    REDIS_KEY_PREFIX: optionalString.refine((p) => p === undefined || /^[A-Za-z0-9_.:-]{0,63}:$/.test(p), {
+      message: "must be up to 64 characters of A-Z, a-z, 0-9, _ . : - ending in ':' (e.g. 'digest:' or 'newsbot-prod:')",
+    }),
     DIGEST_CRON: z
       .preprocess(emptyToUndefined, z.string().default("0 8 * * *"))
       .refine(isValidCron, { message: "is not a valid cron expression (five or six fields, e.g. '0 8 * * *')" }),
@@ -44,6 +47,7 @@ const envSchema = z
       .refine(isTimeZone, { message: "is not an IANA time zone (e.g. 'Europe/Berlin', 'Asia/Shanghai', 'UTC')" }),
     DIGEST_MAX_ARTICLES: positiveInt(10, 50),
     DELIVERY_RATE: positiveInt(25, 1000),
+    DELIVERY_LEASE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(86_400).optional()),
     ADMIN_IDS: z.preprocess(
       emptyToUndefined,
       z
@@ -75,8 +79,12 @@ export interface Config {
   seedsDir: string;
   dataDir: string;
   redisUrl: string | null;
+  /** Prefix of every Redis key (REDIS_KEY_PREFIX); undefined: the storage's default, "digest:". */
+  redisKeyPrefix?: string | undefined;
   digest: { cron: string; tz: string; maxArticles: number };
   deliveryRate: number;
+  /** How long a delivery claim lasts (DELIVERY_LEASE_SECONDS, in ms); undefined: the worker's default (120 s). */
+  deliveryLeaseMs?: number | undefined;
   adminIds: number[];
   webhook: { url: string; secret: string; port: number } | null;
   logLevel: Env["LOG_LEVEL"];
@@ -98,8 +106,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     seedsDir: e.SEEDS_DIR,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     digest: { cron: e.DIGEST_CRON, tz: e.DIGEST_TZ, maxArticles: e.DIGEST_MAX_ARTICLES },
     deliveryRate: e.DELIVERY_RATE,
+    deliveryLeaseMs: e.DELIVERY_LEASE_SECONDS === undefined ? undefined : e.DELIVERY_LEASE_SECONDS * 1000,
     adminIds: e.ADMIN_IDS,
     webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET ?? "", port: e.PORT } : null,
     logLevel: e.LOG_LEVEL,

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   // REDIS_URL: every store in Redis, so several instances share subscribers, articles and the outbox.
-  const storage = config.redisUrl ? await openRedisStorage({ url: config.redisUrl }) : undefined;
+  const storage = config.redisUrl
+    ? await openRedisStorage({ url: config.redisUrl, ...(config.redisKeyPrefix ? { keyPrefix: config.redisKeyPrefix } : {}) })
+    : undefined;
   const app = createApp({ config, logger, ...(storage ? { storage } : {}) });
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {

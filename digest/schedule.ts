@@ -7,8 +7,14 @@
  * admin's /digest) is still going is skipped and logged, never queued behind it.
  * A bad expression or zone is refused when the schedule is created, with a message that names the
  * setting, the value and what is wrong, so the process stops at start instead of never firing.
+ *
+ * Several instances (issue 6): with a `coordinator`, the task is node-cron's `distributed` task and
+ * every tick first asks `coordinator.shouldRun(key, ttlMs)`, where key = "<name>:<the slot's ISO
+ * time>" is the same on every instance for the same tick. Exactly one instance may answer yes per
+ * key (the caller builds that on a shared lock); the others skip the slot. node-cron fails closed:
+ * a coordinator that throws skips the slot on that instance (logged).
  */
-import { createTask, validateDetailed, type ScheduledTask } from "node-cron";
+import { createTask, validateDetailed, type RunCoordinator, type ScheduledTask, type TaskContext } from "node-cron";
 
 /** The subset of a pino logger the schedule uses (pino's `(fields, message)` call shape). */
 export interface ScheduleLogger {
@@ -26,9 +32,19 @@ export interface DigestScheduleOptions<T> {
   /** The job; receives the instant the tick was due (epoch ms). */
   run: (firedAt: number) => Promise<T>;
   logger?: ScheduleLogger;
-  /** For logs and node-cron's task list. */
+  /** For logs and node-cron's task list; also the first part of the coordinator's slot key. */
   name?: string;
+  /**
+   * Shared by all instances of the bot: elects one instance per cron slot. Absent: every tick runs
+   * here (one instance, or tests). A plain object, so this module knows nothing of where the claim lives.
+   */
+  coordinator?: ScheduleCoordinator;
+  /** How long a slot's claim lasts (default 60 s): longer than the instances' clock skew. */
+  slotClaimMs?: number;
 }
+
+/** node-cron's run coordinator: `shouldRun` is true on exactly one instance per key. */
+export type ScheduleCoordinator = RunCoordinator;
 
 export interface ScheduleRun<T> {
   /** Epoch ms the run was due (a tick) or asked for (runNow). */
@@ -108,6 +124,9 @@ export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): Dige
   const { tz } = options;
   const logger = options.logger ?? silentLogger;
   const name = options.name ?? "digest";
+  const slotClaimMs = options.slotClaimMs ?? 60_000;
+  if (!Number.isSafeInteger(slotClaimMs) || slotClaimMs <= 0)
+    throw new RangeError(`digest schedule: slotClaimMs must be a positive integer, got ${String(slotClaimMs)}`);
 
   let task: ScheduledTask | null = null;
   let current: Promise<ScheduleRun<T>> | null = null;
@@ -154,6 +173,9 @@ export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): Dige
         name,
         timezone: tz,
         noOverlap: true,
+        ...(options.coordinator
+          ? { distributed: true, runCoordinator: options.coordinator, distributedLease: slotClaimMs }
+          : {}),
         logger: {
           info: (message) => logger.info({ schedule: name }, message),
           warn: (message) => logger.warn({ schedule: name }, message),
@@ -161,6 +183,16 @@ export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): Dige
           debug: (message) => logger.debug?.({ schedule: name }, String(message)),
         },
       });
+      if (options.coordinator) {
+        // Another instance took the slot: keep the next-run time current for /stats all the same.
+        task.on("execution:skipped", (context: TaskContext) => {
+          next = task?.getNextRun()?.getTime() ?? null;
+          const fields = { schedule: name, firedAt: context.date.toISOString(), reason: context.reason };
+          // node-cron has logged the coordinator's error itself (through the logger below).
+          if (context.reason === "coordinator-error") logger.error(fields, "digest tick skipped: the slot could not be claimed");
+          else logger.debug?.(fields, "digest tick skipped: another instance runs this slot");
+        });
+      }
       await task.start();
       next = task.getNextRun()?.getTime() ?? null;
       logger.info({ schedule: name, cron, tz, nextRunAt: next === null ? null : new Date(next).toISOString() }, "digest schedule started");

@@ -35,7 +35,8 @@ await runCli(async () => {
   }
   const from = openStorage({ dataDir: values.data ?? config.dataDir });
   try {
-    const to = await openRedisStorage({ url: redisUrl });
+    // The same keys the bot will use: REDIS_KEY_PREFIX applies here as in bot/main.ts.
+    const to = await openRedisStorage({ url: redisUrl, ...(config.redisKeyPrefix ? { keyPrefix: config.redisKeyPrefix } : {}) });
     try {
       const report = await migrateStorage(from, to);
       process.stdout.write(

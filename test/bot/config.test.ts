@@ -62,6 +62,22 @@ describe("loadConfig", () => {
     for (const name of ["DIGEST_CRON", "DIGEST_TZ", "DELIVERY_RATE", "ADMIN_IDS", "WEBHOOK_SECRET"]) expect(problems).toContain(name);
   });
 
+  it("reads the scale-out settings and refuses a key prefix without its colon or a zero lease", () => {
+    const config = loadConfig({ REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: "news-bot:", DELIVERY_LEASE_SECONDS: "30" });
+    expect(config.redisKeyPrefix).toBe("news-bot:");
+    expect(config.deliveryLeaseMs).toBe(30_000);
+    let error: unknown;
+    try {
+      loadConfig({ REDIS_KEY_PREFIX: "news-bot", DELIVERY_LEASE_SECONDS: "0" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    expect(problems).toContain("REDIS_KEY_PREFIX");
+    expect(problems).toContain("DELIVERY_LEASE_SECONDS");
+  });
+
   it("never puts a malformed token's value in the error", () => {
     const secret = "not-a-token-but-secret";
     expect(() => loadConfig({ BOT_TOKEN: secret })).toThrow(ConfigError);
