@@ -53,6 +53,8 @@ export function extractQuotes(article: Article): QuoteSet {
   let lastMentioned: PersonRecord[] | null = null;
   /** The last speaker who was one person (or one anonymous person): what "他" means after a joint statement. */
   let lastSingle: Speaker | null = null;
+  /** Who the last heading named as speaker ("姓名：…"), while no paragraph since has named a source. */
+  let headingVoice: string[] | null = null;
   const chineseBlocks = article.blocks.map((b) => isChineseText(b.text));
   const chineseArticle = article.lang === "zh-Hans" || article.lang === "zh-Hant" || chineseBlocks.includes(true);
 
@@ -62,6 +64,21 @@ export function extractQuotes(article: Article): QuoteSet {
     if (!chinese && chineseArticle && found.length === 0 && block.text.split(/\s+/u).length >= 10) {
       // An untranslated English paragraph inside a Chinese article is the original words of the last speaker.
       found = [{ subjects: [{ type: "continuation" }], text: block.text, kind: "direct", cue: "“”" }];
+    }
+    const attributes = found.some((a) => a.mention === undefined);
+    if (block.kind === "heading") {
+      // "翁明贤：美扬弃扩大参与": a sub-heading that names, before a colon, someone the article has
+      // already introduced ("关口防疫：…" names a topic, not a person met earlier).
+      const named = found.find((a) => a.mention === undefined && a.cue === "：" && a.subjects.every((r) => r.type === "person" && people.isKnown(r.surface)));
+      headingVoice = named === undefined ? null : named.subjects.map((r) => (r.type === "person" ? r.surface : ""));
+    } else if (attributes || (headingVoice !== null && headingVoice.some((name) => block.text.includes(name)))) {
+      // A paragraph that names a source, or names the heading's speaker in narration
+      // ("维特奇本人也做出回应"), ends the heading's voice.
+      headingVoice = null;
+    } else if (headingVoice !== null && chinese && block.text.length >= 10) {
+      // The paragraphs right under such a heading that attribute nothing themselves are that
+      // speaker's points, until a paragraph names a source of its own.
+      found = [{ subjects: [{ type: "continuation" }], text: block.text, kind: "indirect", cue: "：" }, ...found];
     }
     for (const a of found) {
       if (a.mention !== undefined) {

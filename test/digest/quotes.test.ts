@@ -13,6 +13,11 @@ function article(lang: Article["lang"], ...paragraphs: string[]): Article {
   return { id: "testtest", url: "https://example.com/a", title: "t", publishedAt: 0, archivedAt: null, source: "test", lang, image: null, blocks, contentHash: "" };
 }
 
+/** A Chinese article of these blocks, headings included. */
+function withHeading(...blocks: Array<[Block["kind"], string]>): Article {
+  return { ...article("zh-Hans"), blocks: blocks.map(([kind, text]) => ({ kind, text, html: text })) };
+}
+
 function saidBy(set: QuoteSet, paragraph?: number): Array<[string, string, string]> {
   const name = new Map(set.experts.map((e) => [e.key, e.name]));
   return set.quotes.filter((q) => paragraph === undefined || q.paragraph === paragraph).map((q) => [name.get(q.speaker) ?? "?", q.kind, q.text]);
@@ -126,6 +131,37 @@ describe("extractQuotes — Chinese", () => {
   it("counts a “姓名：观点” sub-heading as that person's statement", () => {
     const set = extractQuotes(article("zh-Hans", "邱达生：RCEP无法挑战美国的买家地位", "台经院副主任邱达生表示，中国积极加入RCEP。"));
     expect(saidBy(set, 0)).toEqual([["邱达生", "indirect", "RCEP无法挑战美国的买家地位"]]);
+  });
+
+  it("gives the unattributed paragraphs under a “姓名：…” heading to the person it names, until a paragraph names a source", () => {
+    const set = extractQuotes(
+      withHeading(
+        ["paragraph", "淡江大学国际事务与战略研究所教授翁明贤表示，美国对中国的政策已经改变。"],
+        ["heading", "翁明贤：美扬弃扩大参与"],
+        ["paragraph", "首先是经济威胁，中国加入世界贸易组织以来并没有遵守国际经贸的规则。"],
+        ["paragraph", "其次是价值方面的威胁，这不符合美国自由民主、尊重人权的价值。"],
+        ["paragraph", "外交部发言人汪文斌回应说，美方的指控毫无根据。"],
+        ["paragraph", "这份报告在去年五月发布，共有二十页，涵盖经济与安全两个部分。"],
+      ),
+    );
+    expect(saidBy(set, 2)).toEqual([["翁明贤", "indirect", "首先是经济威胁，中国加入世界贸易组织以来并没有遵守国际经贸的规则。"]]);
+    expect(saidBy(set, 3)).toEqual([["翁明贤", "indirect", "其次是价值方面的威胁，这不符合美国自由民主、尊重人权的价值。"]]);
+    expect(saidBy(set, 4).map(([who]) => who)).toEqual(["汪文斌"]);
+    // After another source spoke, narration is nobody's.
+    expect(saidBy(set, 5)).toEqual([]);
+  });
+
+  it("does not give paragraphs under a “话题：…” heading to anyone, nor narration naming the heading's person", () => {
+    const topic = extractQuotes(withHeading(["heading", "关口防疫：新一波疫情突显漏洞未改"], ["paragraph", "香港第一波疫情来自大陆返港人士，第二波来自欧美旅客。"]));
+    expect(saidBy(topic, 1)).toEqual([]);
+    const narration = extractQuotes(
+      withHeading(
+        ["paragraph", "捷克参议院议长维特奇表示，这趟行程是正确的。"],
+        ["heading", "维特奇：做对的事"],
+        ["paragraph", "针对王毅的代价说法，维特奇本人也做出回应。"],
+      ),
+    );
+    expect(saidBy(narration, 2)).toEqual([]);
   });
 });
 
