@@ -18,10 +18,14 @@ import {
   extractQuotes,
   indexedArticleOf,
   ingest,
+  QUOTE_EXTRACTOR_VERSION,
+  quotesAreStale,
   type ArticleStore,
   type DigestSchedule,
   type IngestReport,
   type QuoteIndex,
+  type QuoteSet,
+  type StoredArticle,
 } from "../digest/index.js";
 import { createArticleSearch, type ArticleSearch } from "./article-search.js";
 import type { Config } from "./config.js";
@@ -89,25 +93,45 @@ export async function loadIndexes(store: ArticleStore, quotes: QuoteIndex, searc
   return (await indexArticlesSince(store, quotes, search, 0)).count;
 }
 
-/** Adds the articles stored after `afterSeq` to the indexes; returns how many and the last seq seen. */
+/**
+ * The quotes to index for a stored article. Articles stored without quotes (the ingest CLI) or read
+ * by an older extractor are read again, and the new quotes are stored, so an upgrade reaches every
+ * article it has read, once. A store that refuses the write (read-only file) costs only the
+ * re-extraction at the next start: the fresh quotes are indexed all the same.
+ */
+async function currentQuotes(store: ArticleStore, stored: StoredArticle, log?: Logger): Promise<{ quotes: QuoteSet; reextracted: boolean }> {
+  if (!quotesAreStale(stored.quotes)) return { quotes: stored.quotes!, reextracted: false };
+  const quotes = extractQuotes(stored.article);
+  try {
+    await store.setQuotes(stored.article.id, quotes);
+  } catch (error) {
+    log?.warn({ err: error, articleId: stored.article.id }, "re-extracted quotes could not be stored; indexed anyway");
+  }
+  return { quotes, reextracted: true };
+}
+
+/** Adds the articles stored after `afterSeq` to the indexes; returns how many, how many were re-extracted, and the last seq seen. */
 async function indexArticlesSince(
   store: ArticleStore,
   quotes: QuoteIndex,
   search: ArticleSearch,
   afterSeq: number,
-): Promise<{ count: number; lastSeq: number }> {
+  log?: Logger,
+): Promise<{ count: number; reextracted: number; lastSeq: number }> {
   let after = afterSeq;
   let count = 0;
+  let reextracted = 0;
   for (;;) {
     const batch = await store.since(after, PAGE);
     for (const stored of batch) {
-      // Articles stored by a run without extraction (the ingest CLI) get their quotes now.
-      quotes.upsert(indexedArticleOf(stored.article), stored.quotes ?? extractQuotes(stored.article));
+      const current = await currentQuotes(store, stored, log);
+      if (current.reextracted) reextracted += 1;
+      quotes.upsert(indexedArticleOf(stored.article), current.quotes);
       search.upsert(stored.article);
       after = stored.seq;
       count += 1;
     }
-    if (batch.length < PAGE) return { count, lastSeq: after };
+    if (batch.length < PAGE) return { count, reextracted, lastSeq: after };
   }
 }
 
@@ -181,7 +205,7 @@ export function createApp(options: AppOptions): App {
     for (const id of report.changedIds) {
       const stored = await storage.articles.get(id);
       if (!stored) continue;
-      quotes.upsert(indexedArticleOf(stored.article), stored.quotes ?? extractQuotes(stored.article));
+      quotes.upsert(indexedArticleOf(stored.article), (await currentQuotes(storage.articles, stored, logger)).quotes);
       search.upsert(stored.article);
     }
     lastIngest = { at, files: report.files, added: report.added, updated: report.updated, failed: report.failed.length };
@@ -270,7 +294,7 @@ export function createApp(options: AppOptions): App {
   const learnFromOthers = async (): Promise<void> => {
     try {
       if ((await storage.articles.lastSeq()) <= indexedSeq) return;
-      const learned = await indexArticlesSince(storage.articles, quotes, search, indexedSeq);
+      const learned = await indexArticlesSince(storage.articles, quotes, search, indexedSeq, logger);
       indexedSeq = learned.lastSeq;
       logger.info({ articles: learned.count, lastSeq: indexedSeq }, "indexes learned articles ingested by another instance");
     } catch (error) {
@@ -301,9 +325,9 @@ export function createApp(options: AppOptions): App {
         failed: report.failed.length,
       };
       for (const failure of report.failed) logger.warn({ file: failure.file, reason: failure.reason }, "seed file rejected");
-      const { count: indexed, lastSeq } = await step("index build", () => indexArticlesSince(storage.articles, quotes, search, 0));
+      const { count: indexed, reextracted, lastSeq } = await step("index build", () => indexArticlesSince(storage.articles, quotes, search, 0, logger));
       indexedSeq = lastSeq;
-      logger.info({ ...lastIngest, ...quotes.stats(), indexed, ms: now() - started }, "ingested and indexed");
+      logger.info({ ...lastIngest, ...quotes.stats(), indexed, reextracted, extractor: QUOTE_EXTRACTOR_VERSION, ms: now() - started }, "ingested and indexed");
 
       // auto-retry would retry an unreachable TELEGRAM_API_ROOT forever: give the first call a deadline.
       const startTimeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;

@@ -19,7 +19,7 @@ export { createMemorySubscriberStore } from "./store/memory-subscribers.js";
 export { normalizeName, toSimplified, toTraditional } from "./names.js";
 export { createQuoteIndex, indexedArticleOf } from "./quote-index.js";
 export type { IndexedArticle, MatchKind, Person, QuoteHit, QuoteIndex, QuoteSearchResult } from "./quote-index.js";
-export { extractQuotes } from "./quotes.js";
+export { extractQuotes, QUOTE_EXTRACTOR_VERSION, quotesAreStale } from "./quotes.js";
 export { createSqliteSubscriberStore } from "./store/sqlite-subscribers.js";
 export type { SeedErrorReason } from "./errors.js";
 export { composeDigest, requireTimeZone, InvalidTimeZoneError } from "./compose.js";

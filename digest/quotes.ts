@@ -43,6 +43,17 @@ function isChineseText(text: string): boolean {
   return han > 0 && han >= latinWords;
 }
 
+/**
+ * Bump whenever a change to the readers changes what they extract (a speed change that keeps the
+ * output identical does not): stored quotes of another version are extracted again at start.
+ */
+export const QUOTE_EXTRACTOR_VERSION = "2026-11-26.1";
+
+/** Quotes missing, or read by another version of the extractor: extract them again. */
+export function quotesAreStale(quotes: QuoteSet | null): boolean {
+  return quotes === null || quotes.extractor !== QUOTE_EXTRACTOR_VERSION;
+}
+
 export function extractQuotes(article: Article): QuoteSet {
   const people = new ArticlePeople();
   const pending: Array<{ record: PersonRecord; quote: Omit<Quote, "speaker"> }> = [];
@@ -137,5 +148,5 @@ export function extractQuotes(article: Article): QuoteSet {
   const { experts, keyOf } = people.toExperts();
   const quotes: Quote[] = pending.map(({ record, quote }) => ({ speaker: keyOf.get(record.id) ?? "", ...quote }));
   const spoken = new Set(quotes.map((q) => q.speaker));
-  return { experts: experts.filter((e) => spoken.has(e.key)), quotes, others };
+  return { experts: experts.filter((e) => spoken.has(e.key)), quotes, others, extractor: QUOTE_EXTRACTOR_VERSION };
 }

@@ -79,4 +79,9 @@ export interface QuoteSet {
   experts: Expert[];
   quotes: Quote[];
   others: OtherStatement[];
+  /**
+   * Which extractor produced it (QUOTE_EXTRACTOR_VERSION). Stored with the quotes, so that after an
+   * upgrade the articles read by an older extractor are read again; absent in sets stored before it.
+   */
+  extractor?: string;
 }

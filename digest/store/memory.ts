@@ -35,6 +35,13 @@ export function createMemoryArticleStore(): ArticleStore {
       byId.set(article.id, copy({ ...existing, article, quotes, updatedAt: now }));
       return "updated";
     },
+    async setQuotes(id, quotes) {
+      open("setQuotes");
+      const existing = byId.get(id);
+      if (existing === undefined) return false;
+      byId.set(id, copy({ ...existing, quotes }));
+      return true;
+    },
     async get(id) {
       open("get");
       const found = byId.get(id);

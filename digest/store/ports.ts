@@ -31,6 +31,11 @@ export interface ArticleStore {
   /** Newest first by `publishedAt` (ties: higher seq first). */
   latest(page: Page): Promise<StoredArticle[]>;
   count(): Promise<number>;
+  /**
+   * Replaces a stored article's quotes (re-extraction by a newer extractor) without touching its
+   * seq, article or updatedAt; false when no article has this id.
+   */
+  setQuotes(id: string, quotes: QuoteSet): Promise<boolean>;
   /** Ingest order: articles with `seq > afterSeq`, ascending, at most `limit`. */
   since(afterSeq: number, limit: number): Promise<StoredArticle[]>;
   /** The highest seq stored (0 when empty). */

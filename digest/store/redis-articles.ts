@@ -49,6 +49,16 @@ return "updated"
 `,
 );
 
+/** Replaces the quotes of an article that exists (1), else writes nothing (0). KEYS: article hash. ARGV: quotes JSON. */
+const SET_QUOTES = defineLuaScript(
+  "articles.setQuotes",
+  `
+if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
+redis.call("HSET", KEYS[1], "quotes", ARGV[1])
+return 1
+`,
+);
+
 /**
  * Reads the rows of a page of ids in the same step that chose them, so an article updated meanwhile
  * is never half old, half new. KEYS: the index. ARGV: article key prefix, "seq"|"published", a, b.
@@ -130,6 +140,10 @@ export function createRedisArticleStore(redis: RedisConnection): ArticleStore {
         now,
       ];
       return (await redis.run(PUT, [articleKey(article.id), seqKey, bySeq, byPublished], args)) as PutResult;
+    },
+    async setQuotes(id, quotes) {
+      open("setQuotes");
+      return (await redis.run(SET_QUOTES, [articleKey(id)], [JSON.stringify(quotes)])) === 1;
     },
     async get(id) {
       open("get");

@@ -59,6 +59,7 @@ export function createSqliteArticleStore(db: SqliteDb): ArticleStore {
        json = @json, quotes = @quotes, updated_at = @now
      WHERE id = @id`,
   );
+  const updateQuotes = c.prepare<[string, string]>("UPDATE articles SET quotes = ? WHERE id = ?");
   const selectOne = c.prepare<[string], ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = ?`);
   const selectLatest = c.prepare<[number, number], ArticleRow>(
     `SELECT ${COLUMNS} FROM articles ORDER BY published_at DESC, seq DESC LIMIT ? OFFSET ?`,
@@ -101,6 +102,10 @@ export function createSqliteArticleStore(db: SqliteDb): ArticleStore {
       // IMMEDIATE: take the write lock before reading, so another process cannot slip in between
       // the read of the stored hash and the write (and so seq = max + 1 stays unique).
       return putInTransaction.immediate(article, quotes, now);
+    },
+    async setQuotes(id, quotes) {
+      open("setQuotes");
+      return updateQuotes.run(JSON.stringify(quotes), id).changes === 1;
     },
     async get(id) {
       open("get");

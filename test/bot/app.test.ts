@@ -12,7 +12,7 @@ import { loadConfig } from "../../bot/config.js";
 import { startBotApiEmulator, type BotApiEmulator } from "../../bot/emulator/index.js";
 import { createLogger } from "../../bot/logger.js";
 import { openStorage } from "../../bot/storage.js";
-import { createQuoteIndex, ingest } from "../../digest/index.js";
+import { createQuoteIndex, extractQuotes, ingest, QUOTE_EXTRACTOR_VERSION } from "../../digest/index.js";
 import { CORPUS_DIR, tempDir } from "../helpers/corpus.js";
 
 const TOKEN = "222222222:AAE-app-start-token-0123456789abcdef";
@@ -67,6 +67,37 @@ describe("start", () => {
       expect(await loadIndexes(storage.articles, quotes, createArticleSearch())).toBe(3);
       expect(quotes.search("Yanghyeon Jo", { limit: 1 }).total).toBeGreaterThan(0);
       await storage.close();
+    });
+  }, 60_000);
+
+  it("reads again, once, the articles an older extractor read, and stores what it reads", async () => {
+    await withDataDir("app-stale-data", async (dataDir) => {
+      // Stored as an older release left them: quotes without a version, and quotes of another version.
+      const storage = openStorage({ dataDir });
+      await ingest({ seedsDir: seeds.dir, store: storage.articles, fileIndex: storage.seedFiles, now: 1, extract: extractQuotes });
+      const [a, b, c] = await storage.articles.since(0, 10);
+      const { extractor: _dropped, ...unversioned } = a!.quotes!;
+      await storage.articles.setQuotes(a!.article.id, unversioned);
+      await storage.articles.setQuotes(b!.article.id, { experts: [], quotes: [], others: [], extractor: "an-older-one" });
+      await storage.close();
+
+      const app = createApp({ config: configFor(dataDir), logger: createLogger("silent"), transport: "none" });
+      await app.start();
+      expect(app.deps.quotes.stats().articles).toBe(3);
+      await app.stop();
+
+      const after = openStorage({ dataDir });
+      try {
+        for (const stored of await after.articles.since(0, 10)) {
+          expect(stored.quotes?.extractor).toBe(QUOTE_EXTRACTOR_VERSION);
+          expect(stored.quotes).toEqual(extractQuotes(stored.article));
+        }
+        // The emptied set came back with its quotes; the untouched one was not rewritten.
+        expect((await after.articles.get(b!.article.id))?.quotes?.quotes.length).toBeGreaterThan(0);
+        expect((await after.articles.get(c!.article.id))?.updatedAt).toBe(c!.updatedAt);
+      } finally {
+        await after.close();
+      }
     });
   }, 60_000);
 

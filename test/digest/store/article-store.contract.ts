@@ -94,6 +94,21 @@ export function runArticleStoreContract(adapter: string, makeStore: () => Promis
       expect((await s.get(article.id))?.quotes).toEqual(quotes);
     });
 
+    it("replaces an article's quotes with setQuotes, keeping seq, article and updatedAt; false for an unknown id", async () => {
+      const s = await fresh();
+      const article = makeArticle("https://a.example/re");
+      const later = makeArticle("https://a.example/later");
+      await s.put(article, makeQuotes("曹良铉"), T0);
+      await s.put(later, null, T0 + HOUR);
+      const fresher = { ...makeQuotes("伊藤隆太"), extractor: "test-2" };
+      expect(await s.setQuotes(article.id, fresher)).toBe(true);
+      expect(await s.get(article.id)).toEqual({ article, quotes: fresher, seq: 1, ingestedAt: T0, updatedAt: T0 });
+      expect((await s.since(0, 10)).map((a) => a.article.id)).toEqual([article.id, later.id]);
+      expect(await s.setQuotes("zzzzzzzz", fresher)).toBe(false);
+      expect(await s.get("zzzzzzzz")).toBeUndefined();
+      expect(await s.count()).toBe(2);
+    });
+
     it("updates the same URL in place: one article, seq kept, later articles after it", async () => {
       const s = await fresh();
       const v1 = makeArticle("https://a.example/same");
