@@ -33,7 +33,7 @@ export { createMemoryLock } from "./store/memory-lock.js";
 export { createSqliteLock } from "./store/sqlite-lock.js";
 export { scoreQuotes } from "./quote-eval.js";
 export type { EvalCase, QuoteEvalReport, Scores } from "./quote-eval.js";
-export { measureLookupRecall } from "./lookup-eval.js";
+export { measureLookupRecall, type LookupRecall } from "./lookup-eval.js";
 export { createDigestSchedule, ScheduleConfigError } from "./schedule.js";
 export type { DigestSchedule, DigestScheduleOptions } from "./schedule.js";
 export {

@@ -21,8 +21,16 @@ export interface LookupCase {
 
 export interface LookupRecall {
   queries: number;
+  /** Queries that brought back every gold quote of the person (all or nothing per query). */
   found: number;
   recall: number;
+  /** Gold quotes brought back, over all queries of the class: partial credit. */
+  quoteRecall: number;
+  /**
+   * Queries that brought back every gold quote the person's full name brings back: what the
+   * alias resolution itself loses, apart from what extraction missed.
+   */
+  asName: number;
 }
 
 /** Share of the gold text a predicted text must cover for a hit to count (the corpus's matching rule). */
@@ -137,11 +145,14 @@ export function measureLookupRecall(cases: LookupCase[]): Record<string, LookupR
   const index = createQuoteIndex();
   for (const c of cases) index.upsert(indexedArticleOf(c.article), c.quotes);
 
-  const counts = new Map<string, { queries: number; found: number }>();
-  const count = (kind: string, found: boolean): void => {
-    const row = counts.get(kind) ?? { queries: 0, found: 0 };
+  const counts = new Map<string, { queries: number; found: number; quotes: number; quotesFound: number; asName: number }>();
+  const count = (kind: string, covered: readonly boolean[], byName: readonly boolean[]): void => {
+    const row = counts.get(kind) ?? { queries: 0, found: 0, quotes: 0, quotesFound: 0, asName: 0 };
     row.queries++;
-    if (found) row.found++;
+    if (covered.every(Boolean)) row.found++;
+    row.quotes += covered.length;
+    row.quotesFound += covered.filter(Boolean).length;
+    if (byName.every((hit, i) => !hit || covered[i])) row.asName++;
     counts.set(kind, row);
   };
 
@@ -149,19 +160,25 @@ export function measureLookupRecall(cases: LookupCase[]): Record<string, LookupR
     for (const expert of c.gold.experts) {
       const goldQuotes = c.gold.quotes.filter((q) => q.speaker === expert.name);
       if (goldQuotes.length === 0) continue;
-      for (const { form, kind } of queryForms(expert)) {
+      const coveredBy = (form: string): boolean[] => {
         const hits = index
           .search(form, { limit: SEARCH_LIMIT })
           .hits.filter((h) => h.match !== "topic" && h.article.id === c.article.id);
-        const found = goldQuotes.every((g) => hits.some((h) => covers(g, h, c.article)));
-        count(kind, found);
-        count("all", found);
+        return goldQuotes.map((g) => hits.some((h) => covers(g, h, c.article)));
+      };
+      const byName = coveredBy(expert.name);
+      for (const { form, kind } of queryForms(expert)) {
+        const covered = form === expert.name ? byName : coveredBy(form);
+        count(kind, covered, byName);
+        count("all", covered, byName);
       }
     }
   }
 
   const out: Record<string, LookupRecall> = {};
-  for (const [kind, { queries, found }] of counts) out[kind] = { queries, found, recall: queries === 0 ? 0 : found / queries };
+  for (const [kind, { queries, found, quotes, quotesFound, asName }] of counts) {
+    out[kind] = { queries, found, recall: queries === 0 ? 0 : found / queries, quoteRecall: quotes === 0 ? 0 : quotesFound / quotes, asName: queries === 0 ? 0 : asName / queries };
+  }
   return out;
 }
 

@@ -15,6 +15,7 @@ import {
   parseGold,
   scoreQuotes,
   type EvalCase,
+  type LookupRecall,
   type QuoteEvalReport,
   type Scores,
 } from "../../digest/index.js";
@@ -46,7 +47,7 @@ function row(label: string, s: Scores): string {
   );
 }
 
-function format(report: QuoteEvalReport, lookup: Record<string, { queries: number; found: number; recall: number }>, verbose: boolean): string {
+function format(report: QuoteEvalReport, lookup: Record<string, LookupRecall>, verbose: boolean): string {
   const lines: string[] = [];
   lines.push("                           detection           speaker    end-to-end (quote, speaker)");
   lines.push("          gold  pred      P     R    F1       acc       P     R    F1");
@@ -55,8 +56,10 @@ function format(report: QuoteEvalReport, lookup: Record<string, { queries: numbe
   lines.push("");
   for (const [file, s] of Object.entries(report.byFile)) lines.push(row(file, s));
   lines.push("");
-  lines.push("lookup recall by alias type (queries, found, recall)");
-  for (const [kind, r] of Object.entries(lookup)) lines.push(`  ${kind.padEnd(14)} ${String(r.queries).padStart(5)} ${String(r.found).padStart(5)}  ${pct(r.recall)}`);
+  lines.push("lookup recall by alias type: queries, queries finding every gold quote, recall; share of gold quotes found; share of queries finding all the full name finds");
+  for (const [kind, r] of Object.entries(lookup)) {
+    lines.push(`  ${kind.padEnd(14)} ${String(r.queries).padStart(5)} ${String(r.found).padStart(5)}  ${pct(r.recall)}   quotes ${pct(r.quoteRecall)}   as name ${pct(r.asName)}`);
+  }
   if (verbose) {
     lines.push("");
     for (const m of report.misses) lines.push(`MISS     ${m.file} ¶${m.paragraph} ${m.speaker}: ${m.text}`);
