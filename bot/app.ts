@@ -8,6 +8,7 @@
  * worker, and closes the stores.
  */
 import { createServer, type Server } from "node:http";
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { webhookCallback, type Bot, type Transformer } from "grammy";
@@ -103,7 +104,8 @@ async function currentQuotes(store: ArticleStore, stored: StoredArticle, log?: L
   if (!quotesAreStale(stored.quotes)) return { quotes: stored.quotes!, reextracted: false };
   const quotes = extractQuotes(stored.article);
   try {
-    await store.setQuotes(stored.article.id, quotes);
+    // Only onto the text they were read from: an edit stored meanwhile by another instance wins.
+    await store.setQuotes(stored.article.id, stored.article.contentHash, quotes);
   } catch (error) {
     log?.warn({ err: error, articleId: stored.article.id }, "re-extracted quotes could not be stored; indexed anyway");
   }
@@ -117,11 +119,14 @@ async function indexArticlesSince(
   search: ArticleSearch,
   afterSeq: number,
   log?: Logger,
+  signal?: AbortSignal,
 ): Promise<{ count: number; reextracted: number; lastSeq: number }> {
   let after = afterSeq;
   let count = 0;
   let reextracted = 0;
   for (;;) {
+    // Stopping: what is indexed so far stays, the rest is read at the next look or start.
+    if (signal?.aborted) return { count, reextracted, lastSeq: after };
     const batch = await store.since(after, PAGE);
     for (const stored of batch) {
       const current = await currentQuotes(store, stored, log);
@@ -141,13 +146,17 @@ async function indexArticlesSince(
  * answer /quotes and /search from what they knew at start.
  */
 const INDEX_CATCH_UP_MS = 5_000;
+/** How long stop() waits for an index catch-up in progress. */
+const CATCH_UP_STOP_WAIT_MS = 5_000;
 
 export function createApp(options: AppOptions): App {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
   if (!config.botToken) throw new AppStartError("configuration", { cause: new Error("BOT_TOKEN is empty") });
   const token = config.botToken;
-  const workerId = `${hostname()}-${process.pid}`;
+  // hostname-pid alone can repeat across containers (same host name with host networking, pid 1):
+  // two instances with one id would share lock ownership and outbox leases.
+  const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Stores shared with other instances (Redis): the cron fires on every instance, one runs each slot.
   // With SQLite there is one instance, and every tick runs here as before.
   const shared = options.storage?.redis ? options.storage : undefined;
@@ -294,9 +303,10 @@ export function createApp(options: AppOptions): App {
   const learnFromOthers = async (): Promise<void> => {
     try {
       if ((await storage.articles.lastSeq()) <= indexedSeq) return;
-      const learned = await indexArticlesSince(storage.articles, quotes, search, indexedSeq, logger);
+      const learned = await indexArticlesSince(storage.articles, quotes, search, indexedSeq, logger, stopping.signal);
       indexedSeq = learned.lastSeq;
-      logger.info({ articles: learned.count, lastSeq: indexedSeq }, "indexes learned articles ingested by another instance");
+      // Mostly another instance's ingest; on the instance that ran the job, its own articles again (harmless: upserts).
+      logger.info({ articles: learned.count, reextracted: learned.reextracted, lastSeq: indexedSeq }, "indexes caught up with the stored articles");
     } catch (error) {
       logger.warn({ err: error }, "index catch-up failed; will try again");
     }
@@ -365,8 +375,8 @@ export function createApp(options: AppOptions): App {
       stopping.abort();
       if (catchUpTimer) clearInterval(catchUpTimer);
       catchUpTimer = null;
-      // Before the stores close under it.
-      await catchingUp;
+      // Before the stores close under it; not forever if the store hangs (Redis down queues commands).
+      if (catchingUp) await Promise.race([catchingUp, new Promise((resolve) => setTimeout(resolve, CATCH_UP_STOP_WAIT_MS).unref())]);
       if (runner?.isRunning()) await runner.stop();
       runner = null;
       if (server) {

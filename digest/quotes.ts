@@ -44,14 +44,18 @@ function isChineseText(text: string): boolean {
 }
 
 /**
- * Bump whenever a change to the readers changes what they extract (a speed change that keeps the
- * output identical does not): stored quotes of another version are extracted again at start.
+ * "<date>.<n>", bumped whenever a change to the readers changes what they extract (a speed change
+ * that keeps the output identical does not): stored quotes of an older version are read again at start.
  */
 export const QUOTE_EXTRACTOR_VERSION = "2026-11-26.1";
 
-/** Quotes missing, or read by another version of the extractor: extract them again. */
+/**
+ * Quotes missing, or read by an older extractor: extract them again. Only older: during a rolling
+ * upgrade an instance still on the old release must not overwrite what a newer one stored.
+ */
 export function quotesAreStale(quotes: QuoteSet | null): boolean {
-  return quotes === null || quotes.extractor !== QUOTE_EXTRACTOR_VERSION;
+  if (quotes === null || quotes.extractor === undefined) return true;
+  return quotes.extractor.localeCompare(QUOTE_EXTRACTOR_VERSION, "en", { numeric: true }) < 0;
 }
 
 export function extractQuotes(article: Article): QuoteSet {

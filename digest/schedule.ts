@@ -117,6 +117,9 @@ export function requireScheduleTimeZone(tz: string): void {
 
 const silentLogger: ScheduleLogger = { info() {}, warn() {}, error() {} };
 
+/** How long stop() waits for the run of a slot claimed just before it to start. */
+const WON_SLOT_START_WAIT_MS = 2_000;
+
 export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): DigestSchedule<T> {
   requireCronExpression(options.cron);
   requireScheduleTimeZone(options.tz);
@@ -129,6 +132,32 @@ export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): Dige
     throw new RangeError(`digest schedule: slotClaimMs must be a positive integer, got ${String(slotClaimMs)}`);
 
   let task: ScheduledTask | null = null;
+  let stopping = false;
+  /**
+   * Slots this instance has claimed whose run has not started yet. node-cron asks the coordinator
+   * (a Redis round trip) before it calls onTick, and a destroyed task still runs a slot it won: stop()
+   * waits for those runs too, or the run would start on closing stores while every other instance
+   * has already skipped the slot (nobody would send that digest).
+   */
+  let wonNotStarted = 0;
+  let claimsInFlight = new Set<Promise<boolean>>();
+  const coordinator: ScheduleCoordinator | undefined = options.coordinator && {
+    shouldRun: (key, ttlMs) => {
+      // Stopping: claim nothing more, so the others run the slot.
+      if (stopping) return false;
+      const claim = Promise.resolve(options.coordinator!.shouldRun(key, ttlMs)).then((won) => {
+        if (won) wonNotStarted += 1;
+        return won;
+      });
+      claimsInFlight.add(claim);
+      void claim.then(
+        () => claimsInFlight.delete(claim),
+        () => claimsInFlight.delete(claim),
+      );
+      return claim;
+    },
+    ...(options.coordinator.onComplete ? { onComplete: options.coordinator.onComplete.bind(options.coordinator) } : {}),
+  };
   let current: Promise<ScheduleRun<T>> | null = null;
   let last: ScheduleRun<T> | null = null;
   let next: number | null = null;
@@ -155,6 +184,7 @@ export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): Dige
 
   const onTick = async (context: { date: Date }): Promise<void> => {
     const firedAt = context.date.getTime();
+    if (coordinator) wonNotStarted = Math.max(0, wonNotStarted - 1);
     if (current !== null) {
       // An admin's /digest (runNow) may be running: node-cron's noOverlap does not know about it.
       logger.warn({ schedule: name, firedAt: new Date(firedAt).toISOString() }, "digest tick skipped: the previous run is still going");
@@ -169,12 +199,13 @@ export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): Dige
     tz,
     async start() {
       if (task !== null) return;
+      stopping = false;
       task = createTask(cron, onTick, {
         name,
         timezone: tz,
         noOverlap: true,
         ...(options.coordinator
-          ? { distributed: true, runCoordinator: options.coordinator, distributedLease: slotClaimMs }
+          ? { distributed: true, runCoordinator: coordinator, distributedLease: slotClaimMs }
           : {}),
         logger: {
           info: (message) => logger.info({ schedule: name }, message),
@@ -198,10 +229,19 @@ export function createDigestSchedule<T>(options: DigestScheduleOptions<T>): Dige
       logger.info({ schedule: name, cron, tz, nextRunAt: next === null ? null : new Date(next).toISOString() }, "digest schedule started");
     },
     async stop() {
-      const stopping = task;
+      const ending = task;
+      stopping = true;
       task = null;
       next = null;
-      if (stopping !== null) await stopping.destroy();
+      if (ending !== null) await ending.destroy();
+      // A slot claimed just before the stop: its run starts right after the claim (see wonNotStarted).
+      await Promise.allSettled([...claimsInFlight]);
+      for (let waited = 0; wonNotStarted > 0 && waited < WON_SLOT_START_WAIT_MS; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      if (wonNotStarted > 0) logger.error({ schedule: name }, "stopped with a won digest slot whose run never started: that slot's digest goes out with the next run");
+      wonNotStarted = 0;
+      claimsInFlight = new Set();
       if (current !== null) await current;
     },
     async runNow(now = Date.now()) {

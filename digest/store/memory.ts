@@ -35,10 +35,10 @@ export function createMemoryArticleStore(): ArticleStore {
       byId.set(article.id, copy({ ...existing, article, quotes, updatedAt: now }));
       return "updated";
     },
-    async setQuotes(id, quotes) {
+    async setQuotes(id, contentHash, quotes) {
       open("setQuotes");
       const existing = byId.get(id);
-      if (existing === undefined) return false;
+      if (existing === undefined || existing.article.contentHash !== contentHash) return false;
       byId.set(id, copy({ ...existing, quotes }));
       return true;
     },

@@ -33,9 +33,11 @@ export interface ArticleStore {
   count(): Promise<number>;
   /**
    * Replaces a stored article's quotes (re-extraction by a newer extractor) without touching its
-   * seq, article or updatedAt; false when no article has this id.
+   * seq, article or updatedAt, if its content is still `contentHash` (the text they were read from:
+   * an edit stored meanwhile by another instance keeps its own quotes); false when no article has
+   * this id or its content changed.
    */
-  setQuotes(id: string, quotes: QuoteSet): Promise<boolean>;
+  setQuotes(id: string, contentHash: string, quotes: QuoteSet): Promise<boolean>;
   /** Ingest order: articles with `seq > afterSeq`, ascending, at most `limit`. */
   since(afterSeq: number, limit: number): Promise<StoredArticle[]>;
   /** The highest seq stored (0 when empty). */

@@ -49,12 +49,15 @@ return "updated"
 `,
 );
 
-/** Replaces the quotes of an article that exists (1), else writes nothing (0). KEYS: article hash. ARGV: quotes JSON. */
+/**
+ * Replaces the quotes of an article that exists with this content hash (1), else writes nothing (0).
+ * KEYS: article hash. ARGV: content hash, quotes JSON.
+ */
 const SET_QUOTES = defineLuaScript(
   "articles.setQuotes",
   `
-if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
-redis.call("HSET", KEYS[1], "quotes", ARGV[1])
+if redis.call("HGET", KEYS[1], "hash") ~= ARGV[1] then return 0 end
+redis.call("HSET", KEYS[1], "quotes", ARGV[2])
 return 1
 `,
 );
@@ -141,9 +144,9 @@ export function createRedisArticleStore(redis: RedisConnection): ArticleStore {
       ];
       return (await redis.run(PUT, [articleKey(article.id), seqKey, bySeq, byPublished], args)) as PutResult;
     },
-    async setQuotes(id, quotes) {
+    async setQuotes(id, contentHash, quotes) {
       open("setQuotes");
-      return (await redis.run(SET_QUOTES, [articleKey(id)], [JSON.stringify(quotes)])) === 1;
+      return (await redis.run(SET_QUOTES, [articleKey(id)], [contentHash, JSON.stringify(quotes)])) === 1;
     },
     async get(id) {
       open("get");

@@ -59,7 +59,7 @@ export function createSqliteArticleStore(db: SqliteDb): ArticleStore {
        json = @json, quotes = @quotes, updated_at = @now
      WHERE id = @id`,
   );
-  const updateQuotes = c.prepare<[string, string]>("UPDATE articles SET quotes = ? WHERE id = ?");
+  const updateQuotes = c.prepare<[string, string, string]>("UPDATE articles SET quotes = ? WHERE id = ? AND content_hash = ?");
   const selectOne = c.prepare<[string], ArticleRow>(`SELECT ${COLUMNS} FROM articles WHERE id = ?`);
   const selectLatest = c.prepare<[number, number], ArticleRow>(
     `SELECT ${COLUMNS} FROM articles ORDER BY published_at DESC, seq DESC LIMIT ? OFFSET ?`,
@@ -103,9 +103,9 @@ export function createSqliteArticleStore(db: SqliteDb): ArticleStore {
       // the read of the stored hash and the write (and so seq = max + 1 stays unique).
       return putInTransaction.immediate(article, quotes, now);
     },
-    async setQuotes(id, quotes) {
+    async setQuotes(id, contentHash, quotes) {
       open("setQuotes");
-      return updateQuotes.run(JSON.stringify(quotes), id).changes === 1;
+      return updateQuotes.run(JSON.stringify(quotes), id, contentHash).changes === 1;
     },
     async get(id) {
       open("get");

@@ -75,16 +75,31 @@ describe("start", () => {
       // Stored as an older release left them: quotes without a version, and quotes of another version.
       const storage = openStorage({ dataDir });
       await ingest({ seedsDir: seeds.dir, store: storage.articles, fileIndex: storage.seedFiles, now: 1, extract: extractQuotes });
-      const [a, b, c] = await storage.articles.since(0, 10);
+      const [a, b] = await storage.articles.since(0, 10);
       const { extractor: _dropped, ...unversioned } = a!.quotes!;
-      await storage.articles.setQuotes(a!.article.id, unversioned);
-      await storage.articles.setQuotes(b!.article.id, { experts: [], quotes: [], others: [], extractor: "an-older-one" });
+      await storage.articles.setQuotes(a!.article.id, a!.article.contentHash, unversioned);
+      await storage.articles.setQuotes(b!.article.id, b!.article.contentHash, { experts: [], quotes: [], others: [], extractor: "2020-01-01.1" });
       await storage.close();
 
-      const app = createApp({ config: configFor(dataDir), logger: createLogger("silent"), transport: "none" });
-      await app.start();
-      expect(app.deps.quotes.stats().articles).toBe(3);
-      await app.stop();
+      /** Starts the app on the data folder and returns the ids whose quotes it stored. */
+      const startCountingRewrites = async (): Promise<string[]> => {
+        const storage = openStorage({ dataDir });
+        const rewritten: string[] = [];
+        const setQuotes = storage.articles.setQuotes.bind(storage.articles);
+        storage.articles.setQuotes = async (id, contentHash, quotes) => {
+          rewritten.push(id);
+          return setQuotes(id, contentHash, quotes);
+        };
+        const app = createApp({ config: configFor(dataDir), logger: createLogger("silent"), transport: "none", storage });
+        await app.start();
+        expect(app.deps.quotes.stats().articles).toBe(3);
+        expect(app.deps.quotes.search("曹良铉", { limit: 1 }).total).toBeGreaterThan(0);
+        await app.stop();
+        return rewritten;
+      };
+      // Only the two stale sets are read again and stored; the next start finds nothing to do.
+      expect((await startCountingRewrites()).sort()).toEqual([a!.article.id, b!.article.id].sort());
+      expect(await startCountingRewrites()).toEqual([]);
 
       const after = openStorage({ dataDir });
       try {
@@ -92,9 +107,6 @@ describe("start", () => {
           expect(stored.quotes?.extractor).toBe(QUOTE_EXTRACTOR_VERSION);
           expect(stored.quotes).toEqual(extractQuotes(stored.article));
         }
-        // The emptied set came back with its quotes; the untouched one was not rewritten.
-        expect((await after.articles.get(b!.article.id))?.quotes?.quotes.length).toBeGreaterThan(0);
-        expect((await after.articles.get(c!.article.id))?.updatedAt).toBe(c!.updatedAt);
       } finally {
         await after.close();
       }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseArticle } from "../../digest/article.js";
-import { extractQuotes } from "../../digest/quotes.js";
+import { extractQuotes, QUOTE_EXTRACTOR_VERSION, quotesAreStale } from "../../digest/quotes.js";
 import type { Article, Block, QuoteSet } from "../../digest/types.js";
 
 const corpus = new URL("../../../shared/corpus/", import.meta.url);
@@ -251,5 +251,20 @@ describe("extractQuotes — on the corpus seed article", () => {
   });
   it("is deterministic and JSON-safe", () => {
     expect(JSON.parse(JSON.stringify(extractQuotes(corpusArticle("seed"))))).toEqual(set);
+  });
+});
+
+describe("quotesAreStale", () => {
+  const set = (extractor?: string): QuoteSet => ({ experts: [], quotes: [], others: [], ...(extractor === undefined ? {} : { extractor }) });
+  it("reads again what no extractor or an older one read, never what this or a newer one read", () => {
+    expect(quotesAreStale(null)).toBe(true);
+    expect(quotesAreStale(set())).toBe(true);
+    expect(quotesAreStale(set("2020-01-01.1"))).toBe(true);
+    expect(quotesAreStale(set(QUOTE_EXTRACTOR_VERSION))).toBe(false);
+    expect(quotesAreStale(extractQuotes(article("zh-Hans", "他说，没问题。")))).toBe(false);
+    expect(quotesAreStale(set("2999-01-01.1"))).toBe(false);
+    // Numbers compare as numbers: .10 comes after .9.
+    const [date] = QUOTE_EXTRACTOR_VERSION.split(".");
+    expect(quotesAreStale(set(`${date}.10`))).toBe(false);
   });
 });

@@ -53,6 +53,42 @@ describe("createDigestSchedule", () => {
     expect(schedule.nextRunAt()).toBe(null);
   }, 10_000);
 
+  it("stopped while a slot's claim is in flight: runs the won slot before stop() returns, and claims nothing after", async () => {
+    const events: string[] = [];
+    let claims = 0;
+    const coordinator = {
+      // A slow shared store: the claim answers 300 ms after it was asked, and wins.
+      shouldRun: async (key: string) => {
+        claims += 1;
+        events.push(`claim asked ${key.length > 0 ? "with key" : "without key"}`);
+        await sleep(300);
+        events.push("claim won");
+        return true;
+      },
+    };
+    const schedule = track(
+      createDigestSchedule({
+        cron: "* * * * * *",
+        tz: "UTC",
+        coordinator,
+        run: async () => {
+          events.push("run started");
+          await sleep(100);
+          events.push("run finished");
+        },
+      }),
+    );
+    await schedule.start();
+    // Stop right after a tick asked for its slot.
+    for (let waited = 0; claims === 0 && waited < 3000; waited += 5) await sleep(5);
+    expect(claims).toBe(1);
+    await schedule.stop();
+    events.push("stop returned");
+    expect(events).toEqual(["claim asked with key", "claim won", "run started", "run finished", "stop returned"]);
+    await sleep(1200);
+    expect(claims).toBe(1);
+  }, 10_000);
+
   it("skips ticks while a run is still going, including a run started by runNow", async () => {
     let running = 0;
     let maxRunning = 0;

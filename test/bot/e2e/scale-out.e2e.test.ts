@@ -303,7 +303,8 @@ describe("two instances behind a load balancer on one Redis", () => {
       workers.set(item!.worker!, (workers.get(item!.worker!) ?? 0) + 1);
     }
     expect(workers.size).toBe(2);
-    for (const instance of instances) instance.workerId = [...workers.keys()].find((w) => w.endsWith(`-${instance.child.pid}`)) ?? "";
+    // Worker ids are "<host>-<pid>-<random>": find each instance's by its pid.
+    for (const instance of instances) instance.workerId = [...workers.keys()].find((w) => w.includes(`-${instance.child.pid}-`)) ?? "";
     expect(instances.every((i) => i.workerId !== "")).toBe(true);
 
     // Only the slot's winner ingested the new file; the other instance's quote index learned it from

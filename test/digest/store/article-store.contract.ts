@@ -101,12 +101,23 @@ export function runArticleStoreContract(adapter: string, makeStore: () => Promis
       await s.put(article, makeQuotes("曹良铉"), T0);
       await s.put(later, null, T0 + HOUR);
       const fresher = { ...makeQuotes("伊藤隆太"), extractor: "test-2" };
-      expect(await s.setQuotes(article.id, fresher)).toBe(true);
+      expect(await s.setQuotes(article.id, article.contentHash, fresher)).toBe(true);
       expect(await s.get(article.id)).toEqual({ article, quotes: fresher, seq: 1, ingestedAt: T0, updatedAt: T0 });
       expect((await s.since(0, 10)).map((a) => a.article.id)).toEqual([article.id, later.id]);
-      expect(await s.setQuotes("zzzzzzzz", fresher)).toBe(false);
+      expect(await s.setQuotes("zzzzzzzz", article.contentHash, fresher)).toBe(false);
       expect(await s.get("zzzzzzzz")).toBeUndefined();
       expect(await s.count()).toBe(2);
+    });
+
+    it("refuses setQuotes read from an older text: an edit stored meanwhile keeps its own quotes", async () => {
+      const s = await fresh();
+      const original = makeArticle("https://a.example/edited");
+      await s.put(original, makeQuotes("曹良铉"), T0);
+      // Another instance stores an edit while this one re-extracts the original text.
+      const edited = makeArticle("https://a.example/edited", { title: "更正后的标题" });
+      await s.put(edited, makeQuotes("伊藤隆太"), T0 + HOUR);
+      expect(await s.setQuotes(original.id, original.contentHash, { ...makeQuotes("曹良铉"), extractor: "test-2" })).toBe(false);
+      expect((await s.get(original.id))?.quotes).toEqual(makeQuotes("伊藤隆太"));
     });
 
     it("updates the same URL in place: one article, seq kept, later articles after it", async () => {
