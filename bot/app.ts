@@ -69,6 +69,8 @@ export interface AppOptions {
   storage?: Storage;
   /** For tests: how often the delivery worker looks for due items when idle (default 1 s). */
   deliveryPollMs?: number;
+  /** For tests: how often an instance on shared stores looks for articles others added or edited (default 5 s). */
+  indexCatchUpMs?: number;
 }
 
 export interface App {
@@ -91,7 +93,7 @@ const START_TIMEOUT_MS = 20_000;
 
 /** Fills the quote index and the search index from every stored article, in ingest order. */
 export async function loadIndexes(store: ArticleStore, quotes: QuoteIndex, search: ArticleSearch): Promise<number> {
-  return (await indexArticlesSince(store, quotes, search, 0)).count;
+  return (await indexAllArticles(store, quotes, search)).count;
 }
 
 /**
@@ -112,31 +114,60 @@ async function currentQuotes(store: ArticleStore, stored: StoredArticle, log?: L
   return { quotes, reextracted: true };
 }
 
-/** Adds the articles stored after `afterSeq` to the indexes; returns how many, how many were re-extracted, and the last seq seen. */
-async function indexArticlesSince(
+/** Indexes one stored article (re-reading its quotes if stale); true when they were re-extracted. */
+async function indexStored(store: ArticleStore, quotes: QuoteIndex, search: ArticleSearch, stored: StoredArticle, log?: Logger): Promise<boolean> {
+  const current = await currentQuotes(store, stored, log);
+  quotes.upsert(indexedArticleOf(stored.article), current.quotes);
+  search.upsert(stored.article);
+  return current.reextracted;
+}
+
+/** Adds every stored article to the indexes, in ingest order; returns how many and how many were re-extracted. */
+async function indexAllArticles(
   store: ArticleStore,
   quotes: QuoteIndex,
   search: ArticleSearch,
-  afterSeq: number,
   log?: Logger,
-  signal?: AbortSignal,
-): Promise<{ count: number; reextracted: number; lastSeq: number }> {
-  let after = afterSeq;
+): Promise<{ count: number; reextracted: number }> {
+  let after = 0;
+  let count = 0;
+  let reextracted = 0;
+  for (;;) {
+    const batch = await store.since(after, PAGE);
+    for (const stored of batch) {
+      if (await indexStored(store, quotes, search, stored, log)) reextracted += 1;
+      after = stored.seq;
+      count += 1;
+    }
+    if (batch.length < PAGE) return { count, reextracted };
+  }
+}
+
+/**
+ * Re-indexes the articles added or edited after change number `afterChange` (by any instance);
+ * returns how many, how many were re-extracted, and the last change number seen.
+ */
+async function indexChangedSince(
+  store: ArticleStore,
+  quotes: QuoteIndex,
+  search: ArticleSearch,
+  afterChange: number,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<{ count: number; reextracted: number; lastChange: number }> {
+  let after = afterChange;
   let count = 0;
   let reextracted = 0;
   for (;;) {
     // Stopping: what is indexed so far stays, the rest is read at the next look or start.
-    if (signal?.aborted) return { count, reextracted, lastSeq: after };
-    const batch = await store.since(after, PAGE);
-    for (const stored of batch) {
-      const current = await currentQuotes(store, stored, log);
-      if (current.reextracted) reextracted += 1;
-      quotes.upsert(indexedArticleOf(stored.article), current.quotes);
-      search.upsert(stored.article);
-      after = stored.seq;
+    if (signal.aborted) return { count, reextracted, lastChange: after };
+    const batch = await store.changedSince(after, PAGE);
+    for (const { change, stored } of batch) {
+      if (await indexStored(store, quotes, search, stored, log)) reextracted += 1;
+      after = change;
       count += 1;
     }
-    if (batch.length < PAGE) return { count, reextracted, lastSeq: after };
+    if (batch.length < PAGE) return { count, reextracted, lastChange: after };
   }
 }
 
@@ -295,18 +326,18 @@ export function createApp(options: AppOptions): App {
   };
 
   let background = false;
-  /** The highest article seq in the in-memory indexes (articles are added in seq order). */
-  let indexedSeq = 0;
+  /** The store's change number the in-memory indexes have caught up with (adds and edits by any instance). */
+  let indexedChange = 0;
   let catchUpTimer: NodeJS.Timeout | null = null;
   let catchingUp: Promise<void> | null = null;
   const catchUpIndexes = (): Promise<void> => (catchingUp ??= learnFromOthers().finally(() => (catchingUp = null)));
   const learnFromOthers = async (): Promise<void> => {
     try {
-      if ((await storage.articles.lastSeq()) <= indexedSeq) return;
-      const learned = await indexArticlesSince(storage.articles, quotes, search, indexedSeq, logger, stopping.signal);
-      indexedSeq = learned.lastSeq;
+      if ((await storage.articles.lastChange()) <= indexedChange) return;
+      const learned = await indexChangedSince(storage.articles, quotes, search, indexedChange, logger, stopping.signal);
+      indexedChange = learned.lastChange;
       // Mostly another instance's ingest; on the instance that ran the job, its own articles again (harmless: upserts).
-      logger.info({ articles: learned.count, reextracted: learned.reextracted, lastSeq: indexedSeq }, "indexes caught up with the stored articles");
+      logger.info({ articles: learned.count, reextracted: learned.reextracted, lastChange: indexedChange }, "indexes caught up with the stored articles");
     } catch (error) {
       logger.warn({ err: error }, "index catch-up failed; will try again");
     }
@@ -335,8 +366,9 @@ export function createApp(options: AppOptions): App {
         failed: report.failed.length,
       };
       for (const failure of report.failed) logger.warn({ file: failure.file, reason: failure.reason }, "seed file rejected");
-      const { count: indexed, reextracted, lastSeq } = await step("index build", () => indexArticlesSince(storage.articles, quotes, search, 0, logger));
-      indexedSeq = lastSeq;
+      // Read before the build: whatever changes during it is caught up with again (upserts are idempotent).
+      indexedChange = await storage.articles.lastChange();
+      const { count: indexed, reextracted } = await step("index build", () => indexAllArticles(storage.articles, quotes, search, logger));
       logger.info({ ...lastIngest, ...quotes.stats(), indexed, reextracted, extractor: QUOTE_EXTRACTOR_VERSION, ms: now() - started }, "ingested and indexed");
 
       // auto-retry would retry an unreachable TELEGRAM_API_ROOT forever: give the first call a deadline.
@@ -366,7 +398,7 @@ export function createApp(options: AppOptions): App {
         worker.start();
         await schedule.start();
         if (shared) {
-          catchUpTimer = setInterval(() => void catchUpIndexes(), INDEX_CATCH_UP_MS);
+          catchUpTimer = setInterval(() => void catchUpIndexes(), options.indexCatchUpMs ?? INDEX_CATCH_UP_MS);
           catchUpTimer.unref();
         }
       });

@@ -1,6 +1,6 @@
 /** An ArticleStore in process memory: for tests and console mode; same contract as SQLite. */
 import type { Article, QuoteSet } from "../types.js";
-import type { ArticleStore, Page, PutResult, StoredArticle } from "./ports.js";
+import type { ArticleChange, ArticleStore, Page, PutResult, StoredArticle } from "./ports.js";
 import { requireCount, StoreClosedError } from "./errors.js";
 
 /** Newest first by publishedAt, ties broken by higher seq: the order of `latest()`. */
@@ -12,6 +12,13 @@ export function createMemoryArticleStore(): ArticleStore {
   // Ids in ingest order: the article with seq n sits at index n - 1 (seq is kept on update and no
   // article is ever removed), so `since` is a slice.
   const idsBySeq: string[] = [];
+  /** Each article's last change number; a Map keeps insertion order, so re-inserting moves it last. */
+  const changes = new Map<string, number>();
+  let lastChange = 0;
+  const changed = (id: string): void => {
+    changes.delete(id);
+    changes.set(id, ++lastChange);
+  };
   let closed = false;
 
   const open = (operation: string): void => {
@@ -28,11 +35,13 @@ export function createMemoryArticleStore(): ArticleStore {
         const seq = idsBySeq.length + 1;
         byId.set(article.id, copy({ article, quotes, seq, ingestedAt: now, updatedAt: now }));
         idsBySeq.push(article.id);
+        changed(article.id);
         return "added";
       }
       const quotesArrived = existing.quotes === null && quotes !== null;
       if (existing.article.contentHash === article.contentHash && !quotesArrived) return "unchanged";
       byId.set(article.id, copy({ ...existing, article, quotes, updatedAt: now }));
+      changed(article.id);
       return "updated";
     },
     async setQuotes(id, contentHash, quotes) {
@@ -66,6 +75,21 @@ export function createMemoryArticleStore(): ArticleStore {
     async lastSeq() {
       open("lastSeq");
       return idsBySeq.length;
+    },
+    async changedSince(afterChange, limit) {
+      open("changedSince");
+      requireCount("changedSince", "afterChange", afterChange);
+      requireCount("changedSince", "limit", limit);
+      const out: ArticleChange[] = [];
+      for (const [id, change] of changes) {
+        if (out.length >= limit) break;
+        if (change > afterChange) out.push({ change, stored: copy(byId.get(id)!) });
+      }
+      return out;
+    },
+    async lastChange() {
+      open("lastChange");
+      return lastChange;
     },
     async close() {
       closed = true;

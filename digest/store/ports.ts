@@ -15,6 +15,11 @@ export interface StoredArticle {
 
 export type PutResult = "added" | "updated" | "unchanged";
 
+export interface ArticleChange {
+  change: number;
+  stored: StoredArticle;
+}
+
 export interface Page {
   limit: number;
   offset?: number;
@@ -42,6 +47,16 @@ export interface ArticleStore {
   since(afterSeq: number, limit: number): Promise<StoredArticle[]>;
   /** The highest seq stored (0 when empty). */
   lastSeq(): Promise<number>;
+  /**
+   * Articles added or changed (content or quotes by put) after change number `afterChange`, in
+   * change order, at most `limit`, each with its change number. Every add or update takes the next
+   * change number, so another instance's edit of an old article is seen, which `since` (seq is kept
+   * on update) cannot show. setQuotes takes none: it changes nothing a reader sees but quotes of the
+   * same text.
+   */
+  changedSince(afterChange: number, limit: number): Promise<ArticleChange[]>;
+  /** The highest change number (0 when empty). */
+  lastChange(): Promise<number>;
   close(): Promise<void>;
 }
 

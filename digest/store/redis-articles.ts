@@ -5,12 +5,14 @@
  *   articles:seq            counter: the last seq handed out (articles are never deleted, so no gaps)
  *   articles:by-seq         sorted set: id scored by seq, for since()
  *   articles:by-published   sorted set: "<seq, 16 digits>:<id>" scored by publishedAt, for latest()
+ *   articles:change         counter: the last change number handed out (every add or update)
+ *   articles:by-change      sorted set: id scored by its last change number, for changedSince()
  *
  * Articles live in Redis itself, not on a shared path with a Redis index: every instance must answer
  * /latest and /full with no shared disk, and a whole article (≈10 kB of JSON) is small for Redis.
  */
 import type { Article, QuoteSet } from "../types.js";
-import type { ArticleStore, Page, PutResult, StoredArticle } from "./ports.js";
+import type { ArticleChange, ArticleStore, Page, PutResult, StoredArticle } from "./ports.js";
 import { requireCount, StoreClosedError, StoredDataError } from "./errors.js";
 import { defineLuaScript } from "./redis-connection.js";
 import type { RedisConnection } from "./redis-connection.js";
@@ -23,13 +25,13 @@ type ArticleFields = [string | null, string | null, string | null, string | null
  * Insert or update in one step, so that two instances ingesting the same file cannot both add it
  * and seq stays unique. Ties in latest() order by higher seq first: members with the same score
  * sort by their bytes, and ZREVRANGE reads them backwards, so the seq is zero-padded to sort as text.
- * KEYS: article hash, seq counter, by-seq, by-published.
+ * KEYS: article hash, seq counter, by-seq, by-published, change counter, by-change.
  * ARGV: id, contentHash, article JSON, "1"/"0" has quotes, quotes JSON, publishedAt, now.
  */
 const PUT = defineLuaScript(
   "articles.put",
   `
-local key, seqKey, bySeq, byPublished = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local key, seqKey, bySeq, byPublished, changeKey, byChange = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local id, hash, json, hasQuotes, quotes, publishedAt, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == "1", ARGV[5], ARGV[6], ARGV[7]
 local stored = redis.call("HMGET", key, "hash", "seq")
 if not stored[1] then
@@ -38,6 +40,7 @@ if not stored[1] then
   if hasQuotes then redis.call("HSET", key, "quotes", quotes) end
   redis.call("ZADD", bySeq, seq, id)
   redis.call("ZADD", byPublished, publishedAt, string.format("%016d", seq) .. ":" .. id)
+  redis.call("ZADD", byChange, redis.call("INCR", changeKey), id)
   return "added"
 end
 local quotesArrived = hasQuotes and redis.call("HEXISTS", key, "quotes") == 0
@@ -45,6 +48,7 @@ if stored[1] == hash and not quotesArrived then return "unchanged" end
 redis.call("HSET", key, "article", json, "hash", hash, "publishedAt", publishedAt, "updatedAt", now)
 if hasQuotes then redis.call("HSET", key, "quotes", quotes) else redis.call("HDEL", key, "quotes") end
 redis.call("ZADD", byPublished, publishedAt, string.format("%016d", tonumber(stored[2])) .. ":" .. id)
+redis.call("ZADD", byChange, redis.call("INCR", changeKey), id)
 return "updated"
 `,
 );
@@ -89,6 +93,26 @@ return rows
 `,
 );
 
+/**
+ * Articles changed after a change number, with their rows, in one step. KEYS: by-change.
+ * ARGV: article key prefix, afterChange, limit. Returns [id, change, ...READ_FIELDS] per article.
+ */
+const READ_CHANGES = defineLuaScript(
+  "articles.readChanges",
+  `
+local members = redis.call("ZRANGEBYSCORE", KEYS[1], "(" .. ARGV[2], "+inf", "WITHSCORES", "LIMIT", 0, ARGV[3])
+local rows = {}
+for i = 1, #members, 2 do
+  local id = members[i]
+  local row = redis.call("HMGET", ARGV[1] .. id, "article", "quotes", "seq", "ingestedAt", "updatedAt")
+  table.insert(row, 1, members[i + 1])
+  table.insert(row, 1, id)
+  rows[#rows + 1] = row
+end
+return rows
+`,
+);
+
 function parseJson<T>(id: string, field: string, text: string): T {
   try {
     return JSON.parse(text) as T;
@@ -119,6 +143,8 @@ export function createRedisArticleStore(redis: RedisConnection): ArticleStore {
   const seqKey = redis.key("articles", "seq");
   const bySeq = redis.key("articles", "by-seq");
   const byPublished = redis.key("articles", "by-published");
+  const changeKey = redis.key("articles", "change");
+  const byChange = redis.key("articles", "by-change");
 
   const readPage = async (index: string, mode: "seq" | "published", a: number, b: number): Promise<StoredArticle[]> => {
     const rows = (await redis.run(READ_PAGE, [index], [articleKey(""), mode, a, b])) as Array<[string, ...ArticleFields]>;
@@ -142,7 +168,7 @@ export function createRedisArticleStore(redis: RedisConnection): ArticleStore {
         article.publishedAt,
         now,
       ];
-      return (await redis.run(PUT, [articleKey(article.id), seqKey, bySeq, byPublished], args)) as PutResult;
+      return (await redis.run(PUT, [articleKey(article.id), seqKey, bySeq, byPublished, changeKey, byChange], args)) as PutResult;
     },
     async setQuotes(id, contentHash, quotes) {
       open("setQuotes");
@@ -175,6 +201,18 @@ export function createRedisArticleStore(redis: RedisConnection): ArticleStore {
     async lastSeq() {
       open("lastSeq");
       return Number((await redis.client.get(seqKey)) ?? 0);
+    },
+    async changedSince(afterChange, limit): Promise<ArticleChange[]> {
+      open("changedSince");
+      requireCount("changedSince", "afterChange", afterChange);
+      requireCount("changedSince", "limit", limit);
+      if (limit === 0) return [];
+      const rows = (await redis.run(READ_CHANGES, [byChange], [articleKey(""), afterChange, limit])) as Array<[string, string, ...ArticleFields]>;
+      return rows.map(([id, change, ...fields]) => ({ change: Number(change), stored: toStored(id, fields) }));
+    },
+    async lastChange() {
+      open("lastChange");
+      return Number((await redis.client.get(changeKey)) ?? 0);
     },
     async close() {
       closed = true;

@@ -1,6 +1,6 @@
 /** The SQLite ArticleStore: one row per article id, in the `articles` table of a SqliteDb. */
 import type { Article, QuoteSet } from "../types.js";
-import type { ArticleStore, Page, PutResult, StoredArticle } from "./ports.js";
+import type { ArticleChange, ArticleStore, Page, PutResult, StoredArticle } from "./ports.js";
 import { requireCount, StoreClosedError, StoredDataError } from "./errors.js";
 import type { SqliteDb } from "./sqlite-db.js";
 
@@ -50,13 +50,13 @@ export function createSqliteArticleStore(db: SqliteDb): ArticleStore {
   // seq = max + 1 inside the write transaction: ingest order without gaps, and no row is ever
   // deleted, so a seq is never reused.
   const insert = c.prepare(
-    `INSERT INTO articles (id, seq, url, published_at, content_hash, json, quotes, ingested_at, updated_at)
+    `INSERT INTO articles (id, seq, url, published_at, content_hash, json, quotes, ingested_at, updated_at, change)
      VALUES (@id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM articles), @url, @publishedAt, @contentHash,
-             @json, @quotes, @now, @now)`,
+             @json, @quotes, @now, @now, (SELECT COALESCE(MAX(change), 0) + 1 FROM articles))`,
   );
   const update = c.prepare(
     `UPDATE articles SET url = @url, published_at = @publishedAt, content_hash = @contentHash,
-       json = @json, quotes = @quotes, updated_at = @now
+       json = @json, quotes = @quotes, updated_at = @now, change = (SELECT MAX(change) + 1 FROM articles)
      WHERE id = @id`,
   );
   const updateQuotes = c.prepare<[string, string, string]>("UPDATE articles SET quotes = ? WHERE id = ? AND content_hash = ?");
@@ -69,6 +69,10 @@ export function createSqliteArticleStore(db: SqliteDb): ArticleStore {
   );
   const selectCount = c.prepare<[], number>("SELECT COUNT(*) FROM articles").pluck();
   const selectLastSeq = c.prepare<[], number>("SELECT COALESCE(MAX(seq), 0) FROM articles").pluck();
+  const selectChanged = c.prepare<[number, number], ArticleRow & { change: number }>(
+    `SELECT ${COLUMNS}, change FROM articles WHERE change > ? ORDER BY change LIMIT ?`,
+  );
+  const selectLastChange = c.prepare<[], number>("SELECT COALESCE(MAX(change), 0) FROM articles").pluck();
 
   const putInTransaction = c.transaction((article: Article, quotes: QuoteSet | null, now: number): PutResult => {
     const existing = selectExisting.get(article.id);
@@ -130,6 +134,15 @@ export function createSqliteArticleStore(db: SqliteDb): ArticleStore {
     async lastSeq() {
       open("lastSeq");
       return selectLastSeq.get()!;
+    },
+    async changedSince(afterChange, limit): Promise<ArticleChange[]> {
+      open("changedSince");
+      requireCount("changedSince", "afterChange", afterChange);
+      return selectChanged.all(afterChange, requireCount("changedSince", "limit", limit)).map((row) => ({ change: row.change, stored: toStored(row) }));
+    },
+    async lastChange() {
+      open("lastChange");
+      return selectLastChange.get()!;
     },
     async close() {
       closed = true;

@@ -120,6 +120,16 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT;
       `),
   },
+  {
+    description: "article change numbers (catch-up of edits across instances)",
+    // Every add or update takes max + 1 inside put's write transaction; existing rows start at their seq.
+    apply: (c) =>
+      c.exec(`
+        ALTER TABLE articles ADD COLUMN change INTEGER NOT NULL DEFAULT 0;
+        UPDATE articles SET change = seq;
+        CREATE INDEX articles_by_change ON articles (change);
+      `),
+  },
 ];
 
 export const DATABASE_FILE_NAME = "digest.sqlite";

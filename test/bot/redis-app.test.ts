@@ -54,4 +54,32 @@ describe("two instances on one REDIS_URL", () => {
     await second.stop();
     await first.stop();
   }, 60_000);
+
+  it("an article another instance edits in place reaches this instance's /quotes and /search index", async (context) => {
+    const { redis, keyPrefix } = bed;
+    if (!redis.available) return context.skip(redis.skipReason);
+    const config = loadConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: emulator.apiRoot, SEEDS_DIR: bed.seedsDir, DATA_DIR: bed.dataDir, REDIS_URL: redis.url });
+    const storage = await openRedisStorage({ url: config.redisUrl!, keyPrefix });
+    const app = createApp({ config, logger: createLogger("silent"), transport: "none", storage, indexCatchUpMs: 100 });
+    await app.start();
+    const other = await openRedisStorage({ url: config.redisUrl!, keyPrefix });
+    try {
+      // Another instance stores an edit of an article this one indexed at start: same id, same seq.
+      const [first] = await other.articles.since(0, 1);
+      const paragraph = "联合国秘书长古特雷斯表示，海平面上升正在威胁太平洋岛国的生存。";
+      const edited = { ...first!.article, contentHash: `${first!.article.contentHash}-edited`, blocks: [...first!.article.blocks, { kind: "paragraph" as const, text: paragraph, html: paragraph }] };
+      expect(await other.articles.put(edited, null, Date.now())).toBe("updated");
+      expect(app.deps.quotes.search("古特雷斯", { limit: 1 }).total).toBe(0);
+      for (let waited = 0; app.deps.quotes.search("古特雷斯", { limit: 1 }).total === 0 && waited < 5000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const hits = app.deps.quotes.search("古特雷斯", { limit: 5 }).hits;
+      expect(hits.map((h) => [h.article.id, h.quote.text])).toEqual([[first!.article.id, "海平面上升正在威胁太平洋岛国的生存。"]]);
+      // …and its quotes were stored for the others, read from the edited text.
+      expect((await other.articles.get(first!.article.id))?.quotes?.quotes.some((q) => q.text.includes("海平面"))).toBe(true);
+    } finally {
+      await other.close();
+      await app.stop();
+    }
+  }, 60_000);
 });

@@ -109,6 +109,32 @@ export function runArticleStoreContract(adapter: string, makeStore: () => Promis
       expect(await s.count()).toBe(2);
     });
 
+    it("numbers every add and update in changedSince, so an edit of an old article is seen after it", async () => {
+      const s = await fresh();
+      expect(await s.lastChange()).toBe(0);
+      expect(await s.changedSince(0, 10)).toEqual([]);
+      const [a, b, c] = ["1", "2", "3"].map((n) => makeArticle(`https://a.example/c${n}`));
+      for (const [i, article] of [a!, b!, c!].entries()) await s.put(article, null, T0 + i);
+      const ids = async (after: number, limit = 10) => (await s.changedSince(after, limit)).map((x) => [x.stored.article.id, x.change]);
+      expect(await ids(0)).toEqual([[a!.id, 1], [b!.id, 2], [c!.id, 3]]);
+      const seen = await s.lastChange();
+      expect(seen).toBe(3);
+      // Unchanged puts and setQuotes take no number; an edit of the first article takes the next one.
+      await s.put(b!, null, T0 + HOUR);
+      await s.setQuotes(c!.id, c!.contentHash, makeQuotes("曹良铉"));
+      expect(await ids(seen)).toEqual([]);
+      const editedA = makeArticle("https://a.example/c1", { title: "更正" });
+      expect(await s.put(editedA, null, T0 + 2 * HOUR)).toBe("updated");
+      const after = await s.changedSince(seen, 10);
+      expect(after.map((x) => [x.stored.article.id, x.change])).toEqual([[a!.id, 4]]);
+      expect(after[0]!.stored).toEqual({ article: editedA, quotes: null, seq: 1, ingestedAt: T0, updatedAt: T0 + 2 * HOUR });
+      // The article appears once, at its last change; pages hold at most `limit`.
+      expect(await ids(0)).toEqual([[b!.id, 2], [c!.id, 3], [a!.id, 4]]);
+      expect(await ids(0, 2)).toEqual([[b!.id, 2], [c!.id, 3]]);
+      expect(await ids(3, 0)).toEqual([]);
+      expect(await s.lastChange()).toBe(4);
+    });
+
     it("refuses setQuotes read from an older text: an edit stored meanwhile keeps its own quotes", async () => {
       const s = await fresh();
       const original = makeArticle("https://a.example/edited");

@@ -10,6 +10,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { MIGRATIONS, openSqlite } from "../../../digest/store/sqlite-db.js";
 import type { Migration } from "../../../digest/store/sqlite-db.js";
 import { StoreOpenError } from "../../../digest/store/errors.js";
+import { createSqliteArticleStore } from "../../../digest/store/sqlite-articles.js";
+import type { Article } from "../../../digest/types.js";
 
 const projectRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const tempRoot = mkdtempSync(join(tmpdir(), "digest-sqlite-open-"));
@@ -101,6 +103,28 @@ describe("openSqlite", () => {
     openSqlite({ file }, { migrations: v3 }).close();
     expect(applied).toEqual(["subscribers", "outbox", "locks"]);
     expect(userVersion(file)).toBe(3);
+  });
+
+  it("upgrades a previous release's articles: change numbers start at their seq, and an edit after takes the next", async () => {
+    const file = join(freshDir(), "upgrade.sqlite");
+    const previousRelease = MIGRATIONS.slice(0, MIGRATIONS.length - 1);
+    const old = openSqlite({ file }, { migrations: previousRelease });
+    const insert = old.connection.prepare(
+      "INSERT INTO articles (id, seq, url, published_at, content_hash, json, quotes, ingested_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, NULL, 0, 0)",
+    );
+    const article = (id: string, title: string) => ({ id, url: `https://a.example/${id}`, title, publishedAt: 0, archivedAt: null, source: "t", lang: "en", image: null, blocks: [], contentHash: title });
+    insert.run("aaaaaaaa", 1, "https://a.example/aaaaaaaa", "one", JSON.stringify(article("aaaaaaaa", "one")));
+    insert.run("bbbbbbbb", 2, "https://a.example/bbbbbbbb", "two", JSON.stringify(article("bbbbbbbb", "two")));
+    old.close();
+
+    const db = openSqlite({ file });
+    expect(db.schemaVersion).toBe(MIGRATIONS.length);
+    const store = createSqliteArticleStore(db);
+    expect((await store.changedSince(0, 10)).map((c) => [c.stored.article.id, c.change])).toEqual([["aaaaaaaa", 1], ["bbbbbbbb", 2]]);
+    expect(await store.put(article("aaaaaaaa", "one, edited") as Article, null, 1)).toBe("updated");
+    expect((await store.changedSince(2, 10)).map((c) => [c.stored.article.id, c.change])).toEqual([["aaaaaaaa", 3]]);
+    await store.close();
+    db.close();
   });
 
   it("rolls back a failing step, keeps the steps before it, and says which step failed", () => {
