@@ -84,6 +84,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let wakeUp: (() => void) | null = null;
   let idleWaiters: Array<() => void> = [];
   let progressTimer: NodeJS.Timeout | null = null;
+  let leaseTimer: NodeJS.Timeout | null = null;
   let progressMark = { at: now(), sent: 0 };
 
   const sleep = (ms: number): Promise<void> =>
@@ -247,6 +248,21 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
   }
 
+  /**
+   * Renews the leases of the items being sent, a third of a lease before they could run out: a send
+   * may wait long (a 429's retry_after, the shared rate of many instances), and an item whose lease
+   * ended would be claimed and sent again by another worker. A worker that dies renews nothing, so
+   * its items still come back after one lease.
+   */
+  async function renewLeases(): Promise<void> {
+    if (active.size === 0) return;
+    try {
+      await outbox.extend([...active.keys()], workerId, now() + leaseMs);
+    } catch (error) {
+      logger.warn({ err: error, items: active.size }, "delivery lease renewal failed; will try again");
+    }
+  }
+
   async function logProgress(): Promise<void> {
     const at = now();
     const sentNow = counters.sent;
@@ -287,6 +303,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       progressMark = { at: now(), sent: counters.sent };
       progressTimer = setInterval(() => void logProgress(), progressEveryMs);
       progressTimer.unref();
+      leaseTimer = setInterval(() => void renewLeases(), Math.max(50, Math.floor(leaseMs / 3)));
+      leaseTimer.unref();
       loop = run();
     },
     async stop() {
@@ -298,6 +316,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       wakeUp?.();
       await loop;
       await Promise.allSettled([...active.values()]);
+      // Only now: the sends finishing above still hold their leases.
+      if (leaseTimer) clearInterval(leaseTimer);
+      leaseTimer = null;
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];
       logger.info({ ...counters }, "delivery worker stopped");

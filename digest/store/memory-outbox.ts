@@ -107,6 +107,17 @@ export function createMemoryOutbox(subscribers: SubscriberStore): Outbox {
       }
       return acked;
     },
+    async extend(itemIds, worker, leaseUntil) {
+      ensureOpen("extend");
+      let extended = 0;
+      for (const id of new Set(itemIds)) {
+        const item = held(id, worker);
+        if (!item) continue;
+        item.leaseUntil = leaseUntil;
+        extended += 1;
+      }
+      return extended;
+    },
     async retry(itemId, worker, at, reason) {
       ensureOpen("retry");
       const item = held(itemId, worker);

@@ -71,6 +71,12 @@ export interface Outbox {
    * taken by another worker still counts: the send happened). Returns how many were acked.
    */
   ack(itemIds: readonly number[], worker: string): Promise<number>;
+  /**
+   * Renews the lease of items this worker still holds, to `leaseUntil` (a send that waits long — a
+   * 429's retry_after, a busy shared rate — must not be taken and sent again by another worker).
+   * Items acked, failed, put back or claimed by another worker are left alone. Returns how many.
+   */
+  extend(itemIds: readonly number[], worker: string, leaseUntil: number): Promise<number>;
   /** Puts a held item back, due at `at`, with attempts + 1. False when the worker does not hold it. */
   retry(itemId: number, worker: string, at: number, reason: string): Promise<boolean>;
   /** Final failure of a held item. False when the worker does not hold it. */

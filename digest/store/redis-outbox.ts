@@ -171,6 +171,32 @@ end
 `;
 
 /**
+ * Renews the leases of items the worker still holds: the hash's leaseUntil and the item's score in
+ * waiting (where a claimed item waits for its lease to end). KEYS: ready, waiting, counts.
+ * ARGV: item key prefix, worker, leaseUntil, item ids...
+ */
+const EXTEND = defineLuaScript(
+  "outbox.extend",
+  `
+local waiting = KEYS[2]
+local itemPrefix, worker, leaseUntil = ARGV[1], ARGV[2], ARGV[3]
+${HELD_LUA}
+local extended = 0
+for i = 4, #ARGV do
+  local id = ARGV[i]
+  local key = itemPrefix .. id
+  if held(key, worker) then
+    redis.call("HSET", key, "leaseUntil", leaseUntil)
+    -- A claim moves due items to ready and sends those not yet due back here by their lease end.
+    if redis.call("ZSCORE", KEYS[1], id) == false then redis.call("ZADD", waiting, leaseUntil, id) end
+    extended = extended + 1
+  end
+end
+return extended
+`,
+);
+
+/**
  * KEYS: ready, waiting, counts. ARGV: item key prefix, digest counts prefix, pairs prefix, payload
  * prefix, retainMs, worker, item ids...
  */
@@ -378,6 +404,12 @@ export function createRedisOutbox(redis: RedisConnection, options: RedisOutboxOp
       open("ack");
       if (itemIds.length === 0) return 0;
       return (await redis.run(ACK, queueKeys, [...retireArgs, worker, ...itemIds])) as number;
+    },
+    async extend(itemIds, worker, leaseUntil) {
+      open("extend");
+      requireInstant("extend", "leaseUntil", leaseUntil);
+      if (itemIds.length === 0) return 0;
+      return (await redis.run(EXTEND, queueKeys, [itemPrefix, worker, leaseUntil, ...new Set(itemIds)])) as number;
     },
     async retry(itemId, worker, at, reason) {
       open("retry");

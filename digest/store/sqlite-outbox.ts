@@ -69,6 +69,7 @@ export function createSqliteOutbox(db: SqliteDb): Outbox {
   const ackOne = c.prepare(
     "UPDATE outbox_items SET status = 'sent', lease_until = NULL WHERE id = ? AND status = 'claimed' AND worker = ?",
   );
+  const extendOne = c.prepare("UPDATE outbox_items SET lease_until = ? WHERE id = ? AND status = 'claimed' AND worker = ?");
   const retryOne = c.prepare(
     `UPDATE outbox_items SET status = 'pending', not_before = ?, lease_until = NULL, attempts = attempts + 1, last_error = ?
      WHERE id = ? AND status = 'claimed' AND worker = ?`,
@@ -114,6 +115,12 @@ export function createSqliteOutbox(db: SqliteDb): Outbox {
     return acked;
   });
 
+  const extendInTransaction = c.transaction((itemIds: readonly number[], worker: string, leaseUntil: number): number => {
+    let extended = 0;
+    for (const id of new Set(itemIds)) extended += extendOne.run(leaseUntil, id, worker).changes;
+    return extended;
+  });
+
   let closed = false;
   const open = (operation: string): void => {
     if (closed) throw new StoreClosedError("SqliteOutbox", operation);
@@ -142,6 +149,10 @@ export function createSqliteOutbox(db: SqliteDb): Outbox {
     async ack(itemIds, worker) {
       open("ack");
       return ackInTransaction.immediate(itemIds, worker);
+    },
+    async extend(itemIds, worker, leaseUntil) {
+      open("extend");
+      return extendInTransaction.immediate(itemIds, worker, leaseUntil);
     },
     async retry(itemId, worker, at, reason) {
       open("retry");

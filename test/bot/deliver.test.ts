@@ -79,6 +79,44 @@ async function rig(options: {
 const botMessages = (emulator: BotApiEmulator, chatId: number) => emulator.chat(chatId).messages;
 
 describe("delivery worker on the emulator", () => {
+  it("renews the lease of a send that waits longer than the lease: a second worker never sends it too", async () => {
+    // The first send of chat 7001 is held 1.5 s (a long flood wait) with leases of 300 ms.
+    let held = false;
+    const slowFirstSend: Transformer = async (prev, method, payload, signal) => {
+      if (method === "sendMessage" && !held) {
+        held = true;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      }
+      return prev(method, payload, signal);
+    };
+    // The first worker claims once and then sleeps (a worker re-claiming its own expired item would
+    // hide the missing renewal); the second polls every 50 ms.
+    const r = await rig({ rate: 30, chats: [7001], transformers: [slowFirstSend], worker: { leaseMs: 300, pollMs: 10_000 } });
+    r.emulator.addChat(7001);
+    const second = createDeliveryWorker({
+      outbox: r.outbox,
+      subscribers: r.subscribers,
+      api: createDeliveryApi({ token: TOKEN, apiRoot: r.emulator.apiRoot, budget: new SendBudget({ rate: 30 }) }),
+      logger: memoryLogger("debug").logger,
+      workerId: "second-worker",
+      pollMs: 50,
+      leaseMs: 300,
+    });
+    cleanup.push(() => second.stop());
+    const digest = corpusPayload("en", 1);
+    await r.outbox.enqueueDigest(digest, [7001], 1, Date.now());
+    r.worker.start();
+    // The first worker has claimed it and is stuck in the slow send; then the second starts polling.
+    for (let waited = 0; !held && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    second.start();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(botMessages(r.emulator, 7001).map((m) => m.text)).toEqual(digest.payload.messages.map((m) => m.text));
+    const [item] = await r.outbox.claim("nobody", 10, 1, Date.now() + 60_000);
+    expect(item).toBeUndefined();
+    expect(await r.outbox.stats()).toEqual({ pending: 0, claimed: 0, sent: 1, failed: 0 });
+    expect(second.counters.sent).toBe(0);
+  }, 20_000);
+
   it("gives every subscriber the digest exactly once, within the flood limits", async () => {
     const chats = Array.from({ length: 150 }, (_, i) => 10_000 + i);
     const r = await rig({ emulator: { globalRate: 60 }, rate: 60, chats });

@@ -136,6 +136,30 @@ export function runOutboxContract(adapter: string, makeFixture: () => Promise<Ou
       expect(await o.item(item!.id)).toMatchObject({ status: "sent", worker: "w3", leaseUntil: null });
     });
 
+    it("extends the leases a worker still holds: no other worker takes them until the new end", async () => {
+      const o = await fresh();
+      await o.enqueue(digest("d1"), [1, 2, 3], T0);
+      const held = await o.claim("w1", 2, LEASE, T0 + 10);
+      const ids = held.map((i) => i.id);
+      // Half-way through the lease w1 renews it; a stranger's extend changes nothing.
+      expect(await o.extend([...ids, ids[0]!], "w1", T0 + 10 + 3 * LEASE)).toBe(2);
+      expect(await o.extend(ids, "w2", T0 + 10 + 9 * LEASE)).toBe(0);
+      expect((await o.item(ids[0]!))?.leaseUntil).toBe(T0 + 10 + 3 * LEASE);
+      // After the first lease would have ended, only the third, never-claimed item is due.
+      const third = await o.claim("w2", 10, LEASE, T0 + 10 + 2 * LEASE);
+      expect(pairs(third)).toEqual([["d1", 3]]);
+      expect(await o.ack(ids, "w1")).toBe(2);
+      expect(await o.ack([third[0]!.id], "w2")).toBe(1);
+      // Nothing left to extend once acked; an item whose renewed lease ended is reclaimable as before.
+      expect(await o.extend(ids, "w1", T0 + 10 + 9 * LEASE)).toBe(0);
+      await o.enqueue(digest("d2"), [9], T0 + 20);
+      const [late] = await o.claim("w1", 1, LEASE, T0 + 10 + 4 * LEASE);
+      expect(await o.extend([late!.id], "w1", T0 + 10 + 5 * LEASE)).toBe(1);
+      expect(pairs(await o.claim("w3", 10, LEASE, T0 + 10 + 5 * LEASE - 1))).toEqual([]);
+      expect(pairs(await o.claim("w3", 10, LEASE, T0 + 10 + 5 * LEASE))).toEqual([["d2", 9]]);
+      expect(await o.stats()).toEqual({ pending: 0, claimed: 1, sent: 3, failed: 0 });
+    });
+
     it("accepts the ack of a worker whose lease ran out when nobody took the item over (the send happened)", async () => {
       const o = await fresh();
       await o.enqueue(digest("a"), [1], T0);
