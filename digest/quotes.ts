@@ -55,6 +55,8 @@ export const QUOTE_EXTRACTOR_VERSION = "2026-11-26.1";
  */
 export function quotesAreStale(quotes: QuoteSet | null): boolean {
   if (quotes === null || quotes.extractor === undefined) return true;
+  // The common case at every start, once per stored article: no collation needed.
+  if (quotes.extractor === QUOTE_EXTRACTOR_VERSION) return false;
   return quotes.extractor.localeCompare(QUOTE_EXTRACTOR_VERSION, "en", { numeric: true }) < 0;
 }
 

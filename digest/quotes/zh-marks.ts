@@ -7,7 +7,7 @@
  */
 
 /** Character classes, one bit each; a character may be in several. */
-export const CUE_FIRST = 1;
+const CUE_FIRST = 1;
 const FULL_COLON = 2; // ：
 const ASCII_COLON = 4; // :
 const SENTENCE_END = 8; // 。！？!?
